@@ -1,0 +1,201 @@
+"""The role catalogue (DOMAIN.md "Roles and scopes").
+
+A role is a set of capabilities plus a scope kind. A user holds roles through assignments, each
+anchored at a unit; what a capability reaches is the union of the scopes of the user's active
+assignments whose role has it. Roles are mirrored as Django groups (synced after migrate) so that
+the admin shows them, but this module is the source of truth: capabilities are code, reviewed
+with the code, not rows an administrator can quietly widen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ScopeKind(StrEnum):
+    SUBTREE = "subtree"  # the anchor unit and everything below it
+    UNIT = "unit"  # the anchor unit alone
+    SUPERVISED = "supervised"  # units whose supervising body is the anchor (a stationed group)
+    GRANT = "grant"  # time-boxed grants (an inspection team's round targets)
+    SHARING = "sharing"  # what the task force's sharing rules give an agency
+    SELF = "self"  # the cadre's own records
+    NONE = "none"  # no unit data (audit reviewer, security officer)
+
+
+# Capabilities. Sealed ones need two-factor sign-in and a second approver to grant.
+SEALED_CAPABILITIES = frozenset(
+    {
+        "sealed.reporter_identity",  # who reported (信访室 only)
+        "sealed.clue_content",  # clue and allegation content
+        "sealed.personal_matters",  # personal-matters report details
+        "idnumber.reveal",  # a full resident ID number, with a reason
+    }
+)
+
+STAFF_BASE = frozenset({"home.view", "workitems.view", "rules.view", "units.view", "documents.view"})
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str
+    who: str
+    scope: ScopeKind
+    capabilities: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def reads_sealed(self) -> bool:
+        return bool(self.capabilities & SEALED_CAPABILITIES)
+
+    @property
+    def requires_2fa(self) -> bool:
+        return self.reads_sealed
+
+
+def _role(code, name, who, scope, *caps, base=STAFF_BASE):
+    return Role(code, name, who, scope, frozenset(base) | frozenset(caps))
+
+
+ROLES: dict[str, Role] = {
+    r.code: r
+    for r in [
+        _role(
+            "org_supervision",
+            "组织部干部监督",
+            "组织部干部监督科",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "sealed.personal_matters",
+            "idnumber.reveal",
+            "rules.manage",
+            "documents.create",
+        ),
+        _role(
+            "discipline_supervision",
+            "纪委监督检查",
+            "纪委监委监督检查室",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "sealed.clue_content",
+            "documents.create",
+        ),
+        _role(
+            "petitions_intake",
+            "纪委信访",
+            "纪委监委信访室",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "sealed.reporter_identity",
+            "sealed.clue_content",
+            "idnumber.reveal",
+            "documents.create",
+        ),
+        _role(
+            "case_management",
+            "纪委案管审理",
+            "纪委监委案管室/审理室",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "sealed.clue_content",
+            "idnumber.reveal",
+            "rules.manage",
+            "documents.create",
+        ),
+        _role(
+            "stationed_group",
+            "派驻纪检监察组",
+            "派驻纪检监察组",
+            ScopeKind.SUPERVISED,
+            "people.view",
+            "sealed.clue_content",
+            "documents.create",
+        ),
+        _role(
+            "township_committee",
+            "乡镇纪委",
+            "乡镇纪委/街道纪工委",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "sealed.clue_content",
+            "documents.create",
+        ),
+        _role(
+            "liaison_officer",
+            "联络站联络员",
+            "村/社区纪检监察工作联络站联络员、信息员",
+            ScopeKind.SUBTREE,
+            base={"home.view", "workitems.view", "units.view"},
+        ),
+        _role(
+            "inspection_office",
+            "巡察办",
+            "巡察工作办公室",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "documents.create",
+        ),
+        _role("inspection_team", "巡察组", "巡察组成员（按轮次授权）", ScopeKind.GRANT, "people.view"),
+        _role(
+            "inspected_unit_contact",
+            "被巡察单位联络人",
+            "被巡察单位联络人",
+            ScopeKind.UNIT,
+            base={"home.view", "workitems.view", "units.view"},
+        ),
+        _role(
+            "taskforce_agency",
+            "专班成员单位",
+            "8+X专班成员单位",
+            ScopeKind.SHARING,
+            base={"home.view", "workitems.view", "units.view"},
+        ),
+        _role("leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view"),
+        _role(
+            "cadre_self",
+            "干部本人",
+            "干部本人（自助填报）",
+            ScopeKind.SELF,
+            base={"home.view", "workitems.view"},
+        ),
+        _role(
+            "auditor",
+            "审计员",
+            "安全审计员（查阅审计日志）",
+            ScopeKind.NONE,
+            "audit.view",
+            "audit.export",
+            base={"home.view", "workitems.view"},
+        ),
+        _role(
+            "security_officer",
+            "安全保密管理员",
+            "安全保密管理员（审批敏感授权）",
+            ScopeKind.NONE,
+            "grants.approve",
+            base={"home.view", "workitems.view"},
+        ),
+        _role(
+            "sysadmin",
+            "系统管理员",
+            "系统管理员（账号与基础数据，不能查阅密封内容）",
+            ScopeKind.SUBTREE,
+            "users.manage",
+            "units.manage",
+            "calendar.manage",
+            "api.tokens.manage",
+            "audit.checkpoint",
+            base={"home.view", "workitems.view", "units.view", "rules.view"},
+        ),
+    ]
+}
+
+assert not ROLES["sysadmin"].reads_sealed, "the administrator never reads sealed content"
+
+ALL_CAPABILITIES = frozenset().union(*(r.capabilities for r in ROLES.values()))
+
+ROLE_CHOICES = [(r.code, r.name) for r in ROLES.values()]
+
+
+def role_for(code: str) -> Role:
+    return ROLES[code]

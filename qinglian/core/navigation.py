@@ -1,0 +1,49 @@
+"""The navigation registry. Apps register their entries in `AppConfig.ready()`; the shell shows a
+user only the entries whose capability the user holds. Core imports no app: arrows point here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    section: str
+    label: str
+    url_name: str
+    capability: str
+    order: int = 100
+    badge: Callable | None = None  # (user) -> int | None, e.g. open to-dos
+
+
+_SECTIONS = {"工作台": 0, "人员与单位": 10, "监督业务": 20, "公文": 60, "系统": 90}
+_ENTRIES: list[NavEntry] = []
+
+
+def register(entry: NavEntry) -> None:
+    if entry not in _ENTRIES:
+        _ENTRIES.append(entry)
+
+
+def navigation_for(user, request=None) -> list[dict]:
+    from qinglian.accounts.scopes import (
+        capabilities,  # the shell asks accounts; accounts never asks the shell
+    )
+
+    caps = capabilities(user)
+    sections: dict[str, list[dict]] = {}
+    for e in sorted(_ENTRIES, key=lambda e: (_SECTIONS.get(e.section, 50), e.order, e.label)):
+        if e.capability not in caps:
+            continue
+        try:
+            url = reverse(e.url_name)
+        except NoReverseMatch:
+            continue
+        active = request is not None and request.path.startswith(url) and url != "/"
+        sections.setdefault(e.section, []).append(
+            {"label": e.label, "url": url, "active": active, "badge": e.badge(user) if e.badge else None}
+        )
+    return [{"name": name, "entries": entries} for name, entries in sections.items()]

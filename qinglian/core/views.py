@@ -1,0 +1,52 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"title": "工作台"})
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "请求有误", "code": 400, "message": "请求的内容无法处理，请检查后重试。"},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "无权访问",
+            "code": 403,
+            "message": str(exception) if exception and str(exception) else "您的角色无权访问此页面。",
+        },
+        status=403,
+    )
+
+
+def not_found(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "页面不存在", "code": 404, "message": "您要找的页面或记录不存在，或不在您的查看范围内。"},
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "系统错误", "code": 500, "message": "系统处理时出错，已记录。请稍后重试或联系管理员。"},
+        status=500,
+    )

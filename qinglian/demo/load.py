@@ -1,0 +1,69 @@
+"""Load the demo: the jurisdiction, one user per role, an API token. Idempotent per data dir."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.db import transaction
+
+from qinglian.accounts.models import User
+from qinglian.accounts.services import role_assign, user_create
+from qinglian.api.models import ApiToken, hash_token
+from qinglian.demo import jurisdiction
+
+# (role, username, display name, unit code of the user, anchor code or None)
+DEMO_USERS = [
+    ("sysadmin", "admin", "系统管理员", "QL-DH-JW", "QL"),
+    ("security_officer", "baomi", "保密管理员", "QL-DH-JW", None),
+    ("auditor", "shenji", "安全审计员", "QL-DH-JW", None),
+    ("org_supervision", "zuzhi", "组织部干部监督科", "QL-DH-ZZB", "QL-DH"),
+    ("discipline_supervision", "jiancha", "纪委监督检查室", "QL-DH-JW", "QL-DH"),
+    ("petitions_intake", "xinfang", "纪委信访室", "QL-DH-JW", "QL-DH"),
+    ("case_management", "anguan", "纪委案管室", "QL-DH-JW", "QL-DH"),
+    ("stationed_group", "paizhu", "派驻第一纪检监察组", "QL-DH-PZ1", "QL-DH-PZ1"),
+    ("township_committee", "xiangzhen", "清溪镇纪委", "QL-DH-T01-JW", "QL-DH-T01"),
+    ("liaison_officer", "lianluo", "村联络站联络员", "QL-DH-T01-V01", "QL-DH-T01-V01"),
+    ("inspection_office", "xuncha", "县委巡察办", "QL-DH-XCBAN", "QL-DH"),
+    ("inspection_team", "xunchazu", "巡察组成员", "QL-DH-XCBAN", None),
+    ("inspected_unit_contact", "beixuncha", "被巡察单位联络人", "QL-DH-JYJ", "QL-DH-JYJ"),
+    ("taskforce_agency", "zhuanban", "专班成员单位（审计局）", "QL-DH-SJJ", None),
+    ("leadership", "lingdao", "县委领导", "QL-DH-WEI", "QL-DH"),
+    ("cadre_self", "ganbu", "干部本人", "QL-DH-JYJ", None),
+]
+API_USER = "api_demo"
+
+
+@transaction.atomic
+def load(data_dir: Path) -> dict:
+    logins_file = data_dir / "demo-logins.json"
+    if logins_file.exists() and User.objects.filter(username=API_USER).exists():
+        return json.loads(logins_file.read_text())
+    units = jurisdiction.build()
+    users = []
+    for role, username, name, unit_code, anchor_code in DEMO_USERS:
+        password = secrets.token_urlsafe(9)
+        user = user_create(
+            actor=None, username=username, display_name=name, unit=units.get(unit_code), password=password
+        )
+        role_assign(
+            actor=None,
+            user=user,
+            role=role,
+            anchor=units.get(anchor_code) if anchor_code else None,
+            reason="演示账号",
+        )
+        users.append({"role": role, "username": username, "password": password})
+    api_user = user_create(
+        actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
+    )
+    for role in ("org_supervision", "case_management"):
+        role_assign(actor=None, user=api_user, role=role, anchor=units["root"], reason="演示接口账号")
+    raw = ApiToken.generate()
+    ApiToken.objects.create(name="演示脚本", user=api_user, key_prefix=raw[:8], key_hash=hash_token(raw))
+    logins = {"users": users, "api_token": raw, "api_user": API_USER}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    logins_file.write_text(json.dumps(logins, ensure_ascii=False, indent=2))
+    logins_file.chmod(0o600)
+    return logins

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "qinglian.people"
+    label = "people"
+    verbose_name = "单位与人员"
+
+    def ready(self):
+        from qinglian.core.navigation import NavEntry, register
+
+        register(NavEntry("人员与单位", "单位", "people:units", "units.view", 10))

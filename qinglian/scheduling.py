@@ -1,0 +1,53 @@
+"""Every periodic job, in one place. The scheduler only enqueues tasks; the worker runs them.
+
+Nothing periodic is ever triggered by a page view.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("qinglian.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    task: str  # import path of a django_tasks Task
+    cron: dict  # APScheduler CronTrigger fields, Asia/Shanghai
+    description: str
+
+
+JOBS: list[Job] = [
+    Job("qinglian.workitems.tasks.scan_workitems", {"minute": "*/15"}, "待办提醒与逾期督办扫描"),
+    Job("qinglian.audit.tasks.checkpoint_audit_chain", {"minute": "5"}, "审计链头检查点（每小时）"),
+]
+
+
+def enqueue(job: Job) -> None:
+    try:
+        import_string(job.task).enqueue()
+    except Exception:  # a failing job must not stop the scheduler; the log says which one
+        log.exception("could not enqueue %s", job.task)
+
+
+def run_scheduler() -> None:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = BlockingScheduler(timezone="Asia/Shanghai")
+    for job in JOBS:
+        scheduler.add_job(
+            enqueue,
+            CronTrigger(timezone="Asia/Shanghai", **job.cron),
+            args=[job],
+            id=job.task,
+            name=job.description,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=600,
+        )
+    log.info("scheduler started with %d jobs", len(JOBS))
+    scheduler.start()

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+handler400 = "qinglian.core.views.bad_request"
+handler403 = "qinglian.core.views.permission_denied"
+handler404 = "qinglian.core.views.not_found"
+handler500 = "qinglian.core.views.server_error"
+
+urlpatterns = [
+    path("", include("qinglian.core.urls")),
+    path("accounts/", include("qinglian.accounts.urls")),
+    path("people/", include("qinglian.people.urls")),
+    path("audit/", include("qinglian.audit.urls")),
+    path("rules/", include("qinglian.rules.urls")),
+    path("todo/", include("qinglian.workitems.urls")),
+    path("documents/", include("qinglian.documents.urls")),
+    path("api/", include("qinglian.api.urls")),
+]
