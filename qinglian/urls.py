@@ -14,4 +14,5 @@ urlpatterns = [
     path("todo/", include("qinglian.workitems.urls")),
     path("documents/", include("qinglian.documents.urls")),
     path("api/", include("qinglian.api.urls")),
+    path("system/api-tokens/", include("qinglian.api.page_urls")),
 ]
