@@ -1,0 +1,227 @@
+"""The access matrix: every URL, every role, an object inside and outside the role's scope.
+
+Every named route must appear in ROUTES (a new page without an entry fails this test), so that no
+view ships without its access rules being exercised. Role gates come from the views' own
+`capability_required` declarations; scope comes from the roles' anchors below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from qinglian.accounts.roles import ROLES
+from qinglian.accounts.scopes import capabilities, scope
+from qinglian.accounts.services import scope_grant
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # with {obj} where the object's id goes
+    method: str = "GET"
+    obj: str | None = None  # how to get an object inside/outside a scope: see OBJECTS
+    public: bool = False  # no login needed
+    any_user: bool = False  # any signed-in user (no capability)
+
+
+def _unit(tree, unit):
+    return unit.pk
+
+
+OBJECTS = {
+    # name -> (object inside a unit, object in county B (outside every county-A scope)) as ids
+    "unit": lambda tree, unit: unit.pk,
+}
+
+ROUTES: dict[str, Route] = {
+    "core:home": Route("/", any_user=True),
+    "core:healthz": Route("/healthz", public=True),
+    "accounts:login": Route("/accounts/login/", public=True),
+    "accounts:logout": Route("/accounts/logout/", method="POST", public=True),
+    "accounts:password_change": Route("/accounts/password/", any_user=True),
+    "accounts:profile": Route("/accounts/me/", any_user=True),
+    "accounts:two_factor": Route("/accounts/two-factor/", any_user=True),
+    "accounts:users": Route("/accounts/users/"),
+    "accounts:user_create": Route("/accounts/users/new/"),
+    "accounts:user_detail": Route("/accounts/users/{user}/"),
+    "accounts:role_revoke": Route("/accounts/roles/{assignment}/revoke/", method="POST"),
+    "accounts:approvals": Route("/accounts/approvals/"),
+    "accounts:approval_decide": Route("/accounts/approvals/{assignment}/", method="POST"),
+    "people:units": Route("/people/units/"),
+    "people:unit_create": Route("/people/units/new/"),
+    "people:unit_detail": Route("/people/units/{obj}/", obj="unit"),
+    "api_tokens:list": Route("/system/api-tokens/"),
+    "api_tokens:revoke": Route("/system/api-tokens/{token}/revoke/", method="POST"),
+}
+
+# Where each role of the matrix is anchored, and the unit inside its scope used for objects.
+ANCHORS = {
+    "org_supervision": ("county_a", "dept_a3"),
+    "discipline_supervision": ("county_a", "dept_a3"),
+    "petitions_intake": ("county_a", "dept_a3"),
+    "case_management": ("county_a", "dept_a3"),
+    "stationed_group": ("pz1", "dept_a1"),
+    "township_committee": ("township", "village"),
+    "liaison_officer": ("village", "village"),
+    "inspection_office": ("county_a", "dept_a3"),
+    "inspection_team": (None, "dept_a3"),
+    "inspected_unit_contact": ("dept_a1", "dept_a1"),
+    "taskforce_agency": (None, None),
+    "leadership": ("county_a", "dept_a3"),
+    "cadre_self": (None, None),
+    "auditor": (None, None),
+    "security_officer": (None, None),
+    "sysadmin": ("county_a", "dept_a3"),
+}
+
+
+def _named_routes():
+    names = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.append((f"{namespace}:{p.name}" if namespace else p.name, p))
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def _required(pattern: URLPattern) -> tuple[str, ...] | None:
+    view = pattern.callback
+    for _ in range(5):
+        caps = getattr(view, "required_capabilities", None)
+        if caps is not None:
+            return caps
+        view = getattr(view, "__wrapped__", None)
+        if view is None:
+            return None
+    return None
+
+
+def test_every_page_route_is_in_the_matrix():
+    missing = [name for name, _ in _named_routes() if not name.startswith("api:") and name not in ROUTES]
+    assert not missing, f"add these routes to the access matrix: {missing}"
+
+
+def test_every_gated_route_declares_its_capability():
+    for name, pattern in _named_routes():
+        if name.startswith("api:") or name not in ROUTES:
+            continue
+        route = ROUTES[name]
+        if route.public or route.any_user:
+            continue
+        assert _required(pattern), f"{name} has no capability_required gate"
+
+
+@pytest.fixture
+def matrix_users(tree, make_user):
+    users = {}
+    for code, (anchor_attr, _) in ANCHORS.items():
+        users[code] = make_user(code, getattr(tree, anchor_attr) if anchor_attr else None)
+    now = timezone.now()
+    scope_grant(
+        actor=None,
+        user=users["inspection_team"],
+        role="inspection_team",
+        unit=tree.dept_a3,
+        valid_from=now - timedelta(days=1),
+        valid_until=now + timedelta(days=10),
+        reason="本轮巡察",
+    )
+    return users
+
+
+def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
+    from qinglian.accounts.models import RoleAssignment
+    from qinglian.api.models import ApiToken
+
+    path = route.path
+    if "{obj}" in path:
+        unit_attr = ANCHORS[role][1]
+        if inside and unit_attr is None:
+            return None
+        unit = getattr(tree, unit_attr) if inside else tree.dept_b1
+        path = path.replace("{obj}", str(OBJECTS[route.obj](tree, unit)))
+    if "{user}" in path:
+        path = path.replace("{user}", str(matrix_users["leadership"].pk))
+    if "{assignment}" in path:
+        a = RoleAssignment.objects.filter(user=matrix_users["leadership"]).first()
+        path = path.replace("{assignment}", str(a.pk))
+    if "{token}" in path:
+        token = ApiToken.objects.first()
+        path = path.replace("{token}", str(token.pk if token else 999999))
+    return path
+
+
+def test_anonymous_users_are_sent_to_login(client, tree, matrix_users):
+    for name, route in ROUTES.items():
+        if route.public:
+            continue
+        path = _fill(route, tree, matrix_users, inside=True, role="leadership") or route.path.replace(
+            "{obj}", "1"
+        )
+        response = client.post(path) if route.method == "POST" else client.get(path)
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+        assert response["Location"].startswith("/accounts/login/"), name
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_each_role_gets_exactly_what_its_capabilities_and_scope_allow(
+    role, client, tree, matrix_users, login
+):
+    user = matrix_users[role]
+    login(user)
+    caps = capabilities(user)
+    patterns = dict(_named_routes())
+    for name, route in ROUTES.items():
+        if route.public or route.method == "POST":
+            continue
+        required = _required(patterns[name]) or ()
+        allowed = route.any_user or all(c in caps for c in required)
+        path = _fill(route, tree, matrix_users, inside=True, role=role)
+        if path is None:  # the role has no unit scope: any object is outside it
+            path = _fill(route, tree, matrix_users, inside=False, role=role)
+            expected = 404 if allowed else 403
+        else:
+            expected = 200 if allowed else 403
+        response = client.get(path)
+        assert response.status_code == expected, f"{role} {name} {path}: {response.status_code} != {expected}"
+        if route.obj and allowed:
+            outside = _fill(route, tree, matrix_users, inside=False, role=role)
+            assert client.get(outside).status_code == 404, f"{role} {name}: outside object must be 404"
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_post_routes_refuse_roles_without_the_capability(role, client, tree, matrix_users, login):
+    user = matrix_users[role]
+    login(user)
+    caps = capabilities(user)
+    patterns = dict(_named_routes())
+    for name, route in ROUTES.items():
+        if route.public or route.method != "POST":
+            continue
+        required = _required(patterns[name]) or ()
+        if all(c in caps for c in required):
+            continue
+        path = _fill(route, tree, matrix_users, inside=True, role=role)
+        assert client.post(path).status_code == 403, f"{role} {name}"
+
+
+def test_matrix_anchors_put_the_inside_unit_inside(tree, matrix_users):
+    for role, (_, unit_attr) in ANCHORS.items():
+        if unit_attr:
+            assert (
+                scope(
+                    matrix_users[role],
+                    "units.view" if "units.view" in capabilities(matrix_users[role]) else "people.view",
+                ).contains(getattr(tree, unit_attr))
+                or role == "inspection_team"
+            ), role
