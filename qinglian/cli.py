@@ -146,18 +146,26 @@ def cmd_manage(args) -> int:
 
 def cmd_backup(args) -> int:
     _setup(args.data_dir)
-    from qinglian.backup import backup
+    from qinglian.backup import BackupError, backup
 
-    path = backup(Path(args.out))
+    try:
+        path = backup(Path(args.out))
+    except BackupError as exc:
+        print(f"备份失败 backup failed: {exc}", file=sys.stderr)
+        return 2
     print(f"备份已写入 backup written: {path}")
     return 0
 
 
 def cmd_restore(args) -> int:
     _setup(args.data_dir)
-    from qinglian.backup import restore
+    from qinglian.backup import BackupError, restore
 
-    restore(Path(args.file))
+    try:
+        restore(Path(args.file), keys_file=Path(args.keys) if args.keys else None)
+    except BackupError as exc:
+        print(f"恢复失败 restore failed: {exc}", file=sys.stderr)
+        return 2
     print("恢复完成 restore complete")
     return 0
 
@@ -191,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_backup)
     r = sub.add_parser("restore", parents=[common], help="从备份恢复到空的数据目录或数据库")
     r.add_argument("file")
+    r.add_argument("--keys", help="数据密钥文件（默认为备份文件旁的 FILE.keys）")
     r.set_defaults(func=cmd_restore)
     return parser
 
