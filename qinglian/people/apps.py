@@ -9,4 +9,5 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from qinglian.core.navigation import NavEntry, register
 
+        register(NavEntry("人员与单位", "干部名册", "people:cadres", "people.view", 5))
         register(NavEntry("人员与单位", "单位", "people:units", "units.view", 10))

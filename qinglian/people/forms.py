@@ -1,6 +1,6 @@
 from django import forms
 
-from qinglian.people.models import Unit, UnitKind, UnitLevel
+from qinglian.people.models import CadreStatus, EmploymentType, PostLevel, Rank, Unit, UnitKind, UnitLevel
 
 
 class UnitFilterForm(forms.Form):
@@ -38,3 +38,66 @@ class UnitForm(forms.Form):
         )
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+
+
+class CadreFilterForm(forms.Form):
+    q = forms.CharField(
+        label="检索",
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音或首字母、身份证号后4-6位、单位"}),
+    )
+    unit = forms.ModelChoiceField(
+        label="单位（含下级）", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
+    )
+    post_level = forms.ChoiceField(
+        label="职务层级", choices=[("", "全部层级"), *PostLevel.choices], required=False
+    )
+    rank = forms.ChoiceField(label="职级", choices=[("", "全部职级"), *Rank.choices], required=False)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *CadreStatus.choices], required=False)
+    employment_type = forms.ChoiceField(
+        label="人员类别", choices=[("", "全部类别"), *EmploymentType.choices], required=False
+    )
+    min_age = forms.IntegerField(
+        label="年龄≥",
+        required=False,
+        min_value=16,
+        max_value=100,
+        error_messages={
+            "min_value": "年龄不能小于16",
+            "max_value": "年龄不能大于100",
+            "invalid": "年龄应为整数",
+        },
+    )
+    max_age = forms.IntegerField(
+        label="年龄≤",
+        required=False,
+        min_value=16,
+        max_value=100,
+        error_messages={
+            "min_value": "年龄不能小于16",
+            "max_value": "年龄不能大于100",
+            "invalid": "年龄应为整数",
+        },
+    )
+    is_leadership_member = forms.BooleanField(label="班子成员", required=False)
+    is_top_leader = forms.BooleanField(label="一把手", required=False)
+    is_key_post = forms.BooleanField(label="关键岗位", required=False)
+    is_dual_role = forms.BooleanField(label="一肩挑", required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        for f in self.fields.values():
+            if isinstance(f.widget, forms.CheckboxInput):
+                f.widget.attrs["class"] = "form-check-input"
+            else:
+                f.widget.attrs["class"] = (
+                    "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+                )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_age") and data.get("max_age") and data["min_age"] > data["max_age"]:
+            self.add_error("max_age", "年龄上限不能小于下限")
+        return data

@@ -107,3 +107,266 @@ class UnitChange(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_kind_display()} {self.changed_at:%Y-%m-%d}"
+
+
+class PostLevel(models.TextChoices):
+    """职务层级. `grouping` below gives 乡科级 / 县处级 / 厅局级."""
+
+    CLERK = "clerk", "办事员级"
+    STAFF = "staff", "科员级"
+    DEPUTY_SECTION = "deputy_section", "副科级"
+    SECTION = "section", "正科级"
+    DEPUTY_DIVISION = "deputy_division", "副处级"
+    DIVISION = "division", "正处级"
+    DEPUTY_BUREAU = "deputy_bureau", "副厅级"
+    BUREAU = "bureau", "正厅级"
+
+
+POST_LEVEL_ORDER = {level.value: i for i, level in enumerate(PostLevel)}
+POST_LEVEL_GROUPS = {
+    "clerk": "科员及以下",
+    "staff": "科员及以下",
+    "deputy_section": "乡科级",
+    "section": "乡科级",
+    "deputy_division": "县处级",
+    "division": "县处级",
+    "deputy_bureau": "厅局级",
+    "bureau": "厅局级",
+}
+
+
+class Rank(models.TextChoices):
+    """职级 (公务员职务与职级并行规定 2019)."""
+
+    INSPECTOR_1 = "inspector_1", "一级巡视员"
+    INSPECTOR_2 = "inspector_2", "二级巡视员"
+    RESEARCHER_1 = "researcher_1", "一级调研员"
+    RESEARCHER_2 = "researcher_2", "二级调研员"
+    RESEARCHER_3 = "researcher_3", "三级调研员"
+    RESEARCHER_4 = "researcher_4", "四级调研员"
+    PRINCIPAL_1 = "principal_1", "一级主任科员"
+    PRINCIPAL_2 = "principal_2", "二级主任科员"
+    PRINCIPAL_3 = "principal_3", "三级主任科员"
+    PRINCIPAL_4 = "principal_4", "四级主任科员"
+    STAFF_1 = "staff_1", "一级科员"
+    STAFF_2 = "staff_2", "二级科员"
+    NONE = "none", "无职级"
+
+
+class ManagingBody(models.TextChoices):
+    COUNTY = "county", "县管"
+    CITY = "city", "市管"
+    PROVINCE = "province", "省管"
+    UNIT = "unit", "单位自管"
+
+
+class EmploymentType(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", "公务员"
+    REFERENCE = "reference", "参照公务员法管理"
+    INSTITUTION = "institution", "事业编制"
+    SOE = "soe", "国有企业"
+    CONTRACT = "contract", "编外/聘用"
+    VILLAGE = "village", "村（社区）干部"
+
+
+class CadreStatus(models.TextChoices):
+    SERVING = "serving", "在职"
+    RETIRED = "retired", "退休"
+    LEFT_NOT_RETIRED = "left", "离任未退休"
+    TRANSFERRED = "transferred", "调出"
+    DECEASED = "deceased", "去世"
+
+
+class Education(models.TextChoices):
+    DOCTORATE = "doctorate", "博士研究生"
+    MASTER = "master", "硕士研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY = "secondary", "中专/高中"
+    BELOW = "below", "初中及以下"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class Cadre(models.Model):
+    """A supervised person. The ID number is stored encrypted, matched by keyed hash, shown masked."""
+
+    name = models.CharField("姓名", max_length=32, db_index=True)
+    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=16, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number_enc = models.TextField("身份证号（密文）", blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
+    id_tail5_hash = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
+    id_tail6_hash = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
+    review_note = models.CharField(
+        "待核实事项",
+        max_length=255,
+        blank=True,
+        help_text="如：录入的出生日期与身份证号不一致（档案可能另有记载）",
+    )
+    party_member = models.BooleanField("中共党员", default=True)
+    party_join_date = models.DateField("入党时间", null=True, blank=True)
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="cadres")
+    post_title = models.CharField("职务", max_length=100, blank=True)
+    post_level = models.CharField(
+        "职务层级", max_length=16, choices=PostLevel.choices, default=PostLevel.STAFF
+    )
+    rank = models.CharField("职级", max_length=16, choices=Rank.choices, default=Rank.NONE)
+    is_leadership_member = models.BooleanField("班子成员", default=False)
+    is_top_leader = models.BooleanField("一把手", default=False)
+    is_key_post = models.BooleanField("人财物关键岗位", default=False)
+    is_law_enforcement = models.BooleanField("执法岗位", default=False)
+    is_judicial = models.BooleanField("司法岗位", default=False)
+    is_dual_role = models.BooleanField("一肩挑", default=False, help_text="村党组织书记兼村委会主任")
+    managing_body = models.CharField(
+        "管理权限", max_length=16, choices=ManagingBody.choices, default=ManagingBody.COUNTY
+    )
+    employment_type = models.CharField(
+        "人员类别", max_length=16, choices=EmploymentType.choices, default=EmploymentType.CIVIL_SERVANT
+    )
+    status = models.CharField("状态", max_length=16, choices=CadreStatus.choices, default=CadreStatus.SERVING)
+    status_date = models.DateField("状态变更日期", null=True, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="本人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    search_text = models.CharField(
+        max_length=255, blank=True, editable=False, help_text="拼音、首字母等检索词"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["unit__path", "name", "id"]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["post_level", "status"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def post_level_group(self) -> str:
+        return POST_LEVEL_GROUPS.get(self.post_level, "")
+
+
+class CadreSearchToken(models.Model):
+    """Prefix-searchable tokens of a cadre's name: the name, pinyin and initials (all readings of the
+    surname, so that 单 finds both shan and dan). A B-tree prefix scan on both databases."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "检索词"
+        # varchar_pattern_ops: PostgreSQL uses the index for LIKE 'prefix%' under any collation.
+        indexes = [
+            models.Index(fields=["token"], name="people_token_prefix", opclasses=["varchar_pattern_ops"])
+        ]
+        constraints = [models.UniqueConstraint(fields=["cadre", "token"], name="people_token_unique")]
+
+    def __str__(self):
+        return self.token
+
+
+class Post(models.Model):
+    """A post held over time. A change of post closes the open row and opens a new one."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("职务", max_length=100)
+    level = models.CharField("职务层级", max_length=16, choices=PostLevel.choices)
+    start_date = models.DateField("任职时间")
+    end_date = models.DateField("免职时间", null=True, blank=True)
+    note = models.CharField("备注", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "任职经历"
+        verbose_name_plural = "任职经历"
+        ordering = ["cadre_id", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="post_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.title}"
+
+
+class Relation(models.TextChoices):
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "子女"
+    CHILD_SPOUSE = "child_spouse", "子女配偶"
+    PARENT = "parent", "父母"
+    PARENT_IN_LAW = "parent_in_law", "配偶父母"
+    SIBLING = "sibling", "兄弟姐妹"
+    SIBLING_SPOUSE = "sibling_spouse", "兄弟姐妹配偶"
+    OTHER = "other", "其他"
+
+
+class RelativeSource(models.TextChoices):
+    DECLARED = "declared", "本人申报"
+    VERIFIED = "verified", "核查发现"
+    REPORTED = "reported", "举报反映"
+
+
+class Relative(models.Model):
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="relatives")
+    relation = models.CharField("关系", max_length=16, choices=Relation.choices)
+    name = models.CharField("姓名", max_length=32)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
+    employer_unit = models.ForeignKey(
+        Unit,
+        verbose_name="工作单位（本辖区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    employer_credit_code = models.CharField(
+        "工作单位统一社会信用代码", max_length=18, blank=True, db_index=True
+    )
+    employer_name = models.CharField("工作单位名称", max_length=100, blank=True)
+    job = models.CharField("职务/职业", max_length=100, blank=True)
+    abroad = models.BooleanField("在国（境）外", default=False)
+    emigrated = models.BooleanField("已移居国（境）外", default=False)
+    source = models.CharField(
+        "来源", max_length=16, choices=RelativeSource.choices, default=RelativeSource.DECLARED
+    )
+    source_date = models.DateField("来源日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "亲属"
+        verbose_name_plural = "亲属"
+        ordering = ["cadre_id", "relation", "id"]
+
+    def __str__(self):
+        return f"{self.get_relation_display()} {self.name}"
+
+    @property
+    def employer_display(self) -> str:
+        if self.employer_unit_id:
+            return str(self.employer_unit)
+        return self.employer_name or "—"

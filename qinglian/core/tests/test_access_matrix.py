@@ -28,13 +28,40 @@ class Route:
     any_user: bool = False  # any signed-in user (no capability)
 
 
-def _unit(tree, unit):
-    return unit.pk
+def _cadre(tree, unit):
+    from datetime import date
+
+    from qinglian.core.idnumber import DEMO_REGION, make, parse
+    from qinglian.people.cadre_services import cadre_create
+    from qinglian.people.models import Cadre
+
+    n = Cadre.objects.count() + 1
+    data = {
+        "name": f"测试{n}",
+        "id_number": parse(make(DEMO_REGION, date(1980, 1, 1), n)),
+        "unit": unit,
+        "post_level": "staff",
+        "gender": "male" if n % 2 else "female",
+        "birth_date": date(1980, 1, 1),
+    }
+    return cadre_create(actor=None, data=data)
 
 
+def _relative(tree, unit):
+    from qinglian.people.cadre_services import relative_save
+
+    cadre = _cadre(tree, unit)
+    rel = relative_save(
+        actor=None, cadre=cadre, data={"relation": "spouse", "name": "配偶", "source": "declared"}
+    )
+    return f"{cadre.pk}/relatives/{rel.pk}"
+
+
+# name -> a function (tree, unit) giving the URL part of an object that lives in `unit`
 OBJECTS = {
-    # name -> (object inside a unit, object in county B (outside every county-A scope)) as ids
     "unit": lambda tree, unit: unit.pk,
+    "cadre": lambda tree, unit: _cadre(tree, unit).pk,
+    "relative": _relative,
 }
 
 ROUTES: dict[str, Route] = {
@@ -54,6 +81,13 @@ ROUTES: dict[str, Route] = {
     "people:units": Route("/people/units/"),
     "people:unit_create": Route("/people/units/new/"),
     "people:unit_detail": Route("/people/units/{obj}/", obj="unit"),
+    "people:cadres": Route("/people/cadres/"),
+    "people:cadre_create": Route("/people/cadres/new/"),
+    "people:cadre_detail": Route("/people/cadres/{obj}/", obj="cadre"),
+    "people:cadre_edit": Route("/people/cadres/{obj}/edit/", obj="cadre"),
+    "people:cadre_reveal_id": Route("/people/cadres/{obj}/reveal-id/", method="POST", obj="cadre"),
+    "people:relative_create": Route("/people/cadres/{obj}/relatives/new/", obj="cadre"),
+    "people:relative_edit": Route("/people/cadres/{obj}/", obj="relative"),
     "api_tokens:list": Route("/system/api-tokens/"),
     "api_tokens:revoke": Route("/system/api-tokens/{token}/revoke/", method="POST"),
 }
@@ -211,7 +245,9 @@ def test_post_routes_refuse_roles_without_the_capability(role, client, tree, mat
         required = _required(patterns[name]) or ()
         if all(c in caps for c in required):
             continue
-        path = _fill(route, tree, matrix_users, inside=True, role=role)
+        path = _fill(route, tree, matrix_users, inside=True, role=role) or _fill(
+            route, tree, matrix_users, inside=False, role=role
+        )
         assert client.post(path).status_code == 403, f"{role} {name}"
 
 

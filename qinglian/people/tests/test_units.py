@@ -59,7 +59,7 @@ def test_unit_list_page_is_scoped_and_has_fixed_queries(
 ):
     login(make_user("township_committee", tree.township))
     client.get("/people/units/")  # warm caches (content types, sessions)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/people/units/")
     text = response.content.decode()
     assert "甲村" in text and "乙县教育局" not in text and "甲县教育局" not in text
