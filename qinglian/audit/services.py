@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from typing import IO
+
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from qinglian.audit.chain import compute_hash
+from qinglian.audit import selectors
+from qinglian.audit.chain import GENESIS, compute_hash
+from qinglian.audit.checkpoints import Checkpoint, checkpoint_append, checkpoint_make
 from qinglian.audit.models import AuditEvent, AuditHead
+from qinglian.audit.verify import VerifyResult, verify_chain
 
 
 def _object_fields(obj) -> tuple[str, str, str]:
@@ -25,6 +36,20 @@ def client_ip(request) -> str | None:
     if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _locked_head() -> AuditHead:
+    """The head row, locked until the end of the transaction: appends queue here, one at a time.
+
+    The row is created by a data migration, so two first writers cannot both create it. It is only
+    missing after a test flush empties every table; then get_or_create recreates it (still safe:
+    on PostgreSQL the loser of the insert race waits on the unique key, then reads and locks).
+    """
+    try:
+        return AuditHead.objects.select_for_update().get(pk=1)
+    except AuditHead.DoesNotExist:
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        return head
 
 
 def audit_record(
@@ -47,7 +72,7 @@ def audit_record(
     object_type, object_id, object_repr = _object_fields(obj)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head()
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -69,3 +94,112 @@ def audit_record(
         event.save()
         AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def audit_checkpoint() -> Checkpoint:
+    """Append the current chain head (seq, hash, time, HMAC) to the checkpoint file outside the database.
+
+    Not itself an audit event: an hourly row in the chain would only repeat what the file says.
+    """
+    head = AuditHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, GENESIS)
+    checkpoint = checkpoint_make(seq=head[0], hash=head[1], at=timezone.now())
+    checkpoint_append(checkpoint)
+    return checkpoint
+
+
+def chain_verify(*, actor, request=None) -> VerifyResult:
+    """Verify the chain on a person's request and record who ran it and with what result."""
+    result = verify_chain()
+    audit_record(
+        actor=actor,
+        action="audit.verify",
+        obj=("audit.chain", result.last_seq, "审计链校验"),
+        request=request,
+        extra=result.as_dict(),
+    )
+    return result
+
+
+EXPORT_MAX_ROWS = 200_000
+EXPORT_COLUMNS = [
+    ("序号", "seq"),
+    ("时间", "at"),
+    ("操作人账号", "actor_name"),
+    ("角色", "role"),
+    ("动作", "action"),
+    ("对象类型", "object_type"),
+    ("对象编号", "object_id"),
+    ("对象", "object_repr"),
+    ("涉及人员", "person_id"),
+    ("涉及单位", "unit_id"),
+    ("事由", "reason"),
+    ("来源地址", "source_ip"),
+    ("详情", "extra"),
+    ("哈希", "hash"),
+]
+
+
+def _filter_for_log(filters: dict) -> dict:
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in filters.items()
+        if v not in ("", None)
+    }
+
+
+def _xlsx_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):  # text, never a formula (a logged value must not run in Excel)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def audit_export(*, actor, filters: dict, reason: str, request=None) -> tuple[str, IO[bytes]]:
+    """The filtered rows as an .xlsx file (name, open binary file). The export itself is audited.
+
+    `filters` takes the keyword arguments of `selectors.event_list`.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写导出事由。"})
+    events = selectors.event_list(**filters)
+    with transaction.atomic():
+        count = events.count()
+        if count > EXPORT_MAX_ROWS:
+            raise ValidationError(
+                f"符合条件的记录有 {count} 条，超过单次导出上限 {EXPORT_MAX_ROWS} 条，请缩小筛选范围。"
+            )
+        audit_record(
+            actor=actor,
+            action="audit.export",
+            obj=("audit.log", "", "审计日志导出"),
+            reason=reason,
+            request=request,
+            extra={"filter": _filter_for_log(filters), "rows": count},
+        )
+    # Rows stream into a write-only workbook, spooled to disk when large.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("审计日志")
+    sheet.append([title for title, _ in EXPORT_COLUMNS])
+    local_tz = timezone.get_default_timezone()
+    for event in events.order_by("seq").iterator(chunk_size=2000):
+        row = []
+        for _, name in EXPORT_COLUMNS:
+            value = getattr(event, name)
+            if name == "at":
+                value = timezone.localtime(value, local_tz).replace(tzinfo=None)  # Excel has no time zones
+            elif name == "extra":
+                value = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+            elif value is None:
+                value = ""
+            row.append(_xlsx_cell(sheet, value))
+        sheet.append(row)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned to the caller)
+    book.save(out)
+    out.seek(0)
+    stamp = timezone.localtime(timezone.now(), local_tz).strftime("%Y%m%d-%H%M%S")
+    return f"audit-log-{stamp}.xlsx", out
