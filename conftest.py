@@ -89,3 +89,28 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let the test database empty the append-only audit table (Django flushes between
+    transactional tests); production databases never get this setting (qinglian/audit/db.py).
+
+    PostgreSQL 15 lets only a superuser `ALTER DATABASE ... SET` a custom parameter, so every test
+    connection (threads included) sets it for its own session instead."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from qinglian.audit.db import maintenance_enabled
+
+    def pg_maintenance(sender, connection, **kwargs):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET qinglian.audit_maintenance = 'on'")
+
+    maintenance_enabled(True)
+    connection_created.connect(pg_maintenance, weak=False, dispatch_uid="qinglian.tests.audit_maintenance")
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            pg_maintenance(None, connection)
