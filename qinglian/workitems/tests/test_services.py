@@ -231,3 +231,25 @@ def test_scan_task_runs_the_scan(tree, people):
     with at(2026, 11, 13):
         result = scan_workitems.enqueue()
     assert result.return_value["escalated"] == 1
+
+
+def test_the_scan_is_set_based_its_query_count_does_not_grow_with_items(tree, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def scan_queries(n, day):
+        for i in range(n):
+            create(tree, start=date(2026, 11, 2), due_calendar_days=10, title=f"事项{day}-{i}")
+            create(tree, start=date(2026, 11, 2), due_working_days=3, title=f"工作日{day}-{i}")
+            create(tree, start=date(2026, 11, 2), due_calendar_days=12, title=f"提醒{day}-{i}")
+        with at(2026, 11, day), CaptureQueriesContext(connection) as ctx:
+            result = workitems_scan()
+        Notification.objects.all().delete()
+        WorkItem.objects.all().delete()
+        return len(ctx.captured_queries), result
+
+    few, few_result = scan_queries(2, 13)
+    many, many_result = scan_queries(25, 13)
+    assert (few_result.escalated, few_result.reminders) == (4, 2)
+    assert (many_result.escalated, many_result.reminders) == (50, 25)
+    assert many == few
