@@ -15,6 +15,9 @@ from qinglian.accounts.services import role_assign
 from qinglian.people.models import Unit
 from qinglian.people.services import unit_create
 
+# Playwright fixtures for browser tests (browser, page, new_page, browser_guard).
+pytest_plugins = ["qinglian.testing.browser"]
+
 
 class Tree:
     """root (city) ── county A ── JW (commission), PZ1 (stationed group), dept A1 & A2 (supervised by PZ1),
@@ -114,3 +117,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             connection.ensure_connection()
             pg_maintenance(None, connection)
+
+
+@pytest.fixture
+def make_cadre(db):
+    """A cadre created through the service (ID numbers under the fictional demo region)."""
+    from datetime import date
+
+    from qinglian.core.idnumber import DEMO_REGION, make, parse
+    from qinglian.people.cadre_services import cadre_create
+
+    counter = {"n": 0}
+
+    def create(unit, name: str = "张三", *, born: date = date(1980, 5, 17), **fields):
+        counter["n"] += 1
+        number = make(DEMO_REGION, born, counter["n"] * 2 + (0 if fields.get("gender") == "female" else 1))
+        data = {"name": name, "id_number": parse(number), "unit": unit, "post_level": "staff",
+                "gender": "female" if fields.get("gender") == "female" else "male", "birth_date": born,
+                "party_member": True, **fields}
+        data.setdefault("review_note", "")
+        cadre = cadre_create(actor=None, data=data)
+        cadre.test_id_number = number
+        return cadre
+
+    return create

@@ -370,3 +370,54 @@ class Relative(models.Model):
         if self.employer_unit_id:
             return str(self.employer_unit)
         return self.employer_name or "—"
+
+
+class ImportJob(models.Model):
+    """An Excel import: validated in full, then written in one transaction or not at all."""
+
+    class Kind(models.TextChoices):
+        UNITS = "units", "单位"
+        CADRES = "cadres", "干部"
+        POSTS = "posts", "任职经历"
+        RELATIVES = "relatives", "亲属"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已导入"
+        REJECTED = "rejected", "未导入（有错误）"
+        FAILED = "failed", "系统错误"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    message = models.TextField("结果说明", blank=True)
+    errors = models.JSONField("错误（前1000条）", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    error_report = models.FileField("错误报告", upload_to="imports/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}导入 {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else (100 if self.finished_at else 0)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
