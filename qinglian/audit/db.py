@@ -86,6 +86,23 @@ def _run(schema_editor, statements: list[str]) -> None:
             cursor.execute(sql)
 
 
+def reinstall_sqlite_triggers(sender, using="default", **kwargs) -> None:
+    """After every migrate: SQLite rebuilds a table to alter it, and the rebuild drops its triggers.
+
+    (PostgreSQL keeps triggers through ALTER TABLE.) Idempotent: CREATE TRIGGER IF NOT EXISTS.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        if TABLE not in connection.introspection.table_names(cursor):
+            return
+        for sql in SQLITE_INSTALL:
+            cursor.execute(sql)
+
+
 def install_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":

@@ -54,3 +54,19 @@ def test_database_trigger_refuses_truncate(events):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE audit_auditevent")
     assert AuditEvent.objects.count() == n
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables to alter them")
+def test_sqlite_triggers_come_back_after_migrate_if_a_table_rebuild_dropped_them(events):
+    from django.apps import apps
+
+    from qinglian.audit.db import reinstall_sqlite_triggers
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER qinglian_audit_no_update")
+    reinstall_sqlite_triggers(sender=apps.get_app_config("audit"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'qinglian_audit%' ORDER BY name"
+        )
+        assert [r[0] for r in cursor.fetchall()] == ["qinglian_audit_no_delete", "qinglian_audit_no_update"]
