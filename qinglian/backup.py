@@ -78,6 +78,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from qinglian.env import env_secret
@@ -201,7 +202,10 @@ class EncryptingWriter(io.RawIOBase):
 
 
 def decrypt_stream(source, sink, backup_key: str, *, kind: int) -> None:
-    """Decrypt and authenticate `source` into `sink`; raise BackupError on any mismatch."""
+    """Decrypt and authenticate `source` into `sink`; raise BackupError on any mismatch.
+
+    `sink` receives each chunk once it is authenticated; when this raises, discard what it got.
+    """
     header = source.read(HEADER_SIZE)
     if len(header) < HEADER_SIZE or header[:4] != MAGIC:
         raise BackupError("不是清廉备份文件（文件头不符）")
@@ -243,21 +247,18 @@ def decrypt_stream(source, sink, backup_key: str, *, kind: int) -> None:
 def _backup_key(*, create: bool) -> tuple[str, Path | None]:
     """The backup key and, when it is kept in the data dir, the file it is kept in."""
     store: Path | None = None
-    if (
-        not settings.PRODUCTION
-        and not os.environ.get(BACKUP_KEY_ENV)
-        and not os.environ.get(f"{BACKUP_KEY_ENV}_FILE")
-    ):
+    given = os.environ.get(BACKUP_KEY_ENV) or os.environ.get(f"{BACKUP_KEY_ENV}_FILE")
+    if not given:
+        needed = f"需要备份密钥：请设置环境变量 {BACKUP_KEY_ENV} 或 {BACKUP_KEY_ENV}_FILE"
+        if settings.PRODUCTION:
+            raise BackupError(f"{needed}（生产模式不在数据目录中生成密钥）")
         store = Path(settings.KEY_DIR) / BACKUP_KEY_FILE
         if not create and not store.is_file():
-            raise BackupError(
-                f"需要备份密钥：请设置环境变量 {BACKUP_KEY_ENV} 或 {BACKUP_KEY_ENV}_FILE"
-                "（备份时使用的那一把）"
-            )
+            raise BackupError(f"{needed}（备份时使用的那一把）")
     try:
         key = env_secret(BACKUP_KEY_ENV, store=store, nbytes=32)
-    except Exception as exc:  # ImproperlyConfigured: unset in production or unreadable file
-        raise BackupError(f"无法读取备份密钥：{exc}") from None
+    except (ImproperlyConfigured, OSError):
+        raise BackupError(f"无法读取备份密钥：{BACKUP_KEY_ENV}_FILE 指向的文件不存在或不可读") from None
     if len(key) < MIN_BACKUP_KEY_CHARS:
         raise BackupError(f"备份密钥太短：至少需要 {MIN_BACKUP_KEY_CHARS} 个字符的随机值")
     return key, store
@@ -608,9 +609,13 @@ def _target_problems(vendor: str) -> list[str]:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
                 counts, _ = _sqlite_state(conn)
+            except sqlite3.DatabaseError:
+                counts = None
             finally:
                 conn.close()
-            if counts:
+            if counts is None:
+                problems.append(f"{path} 已存在且不是可读的数据库文件")
+            elif counts:
                 problems.append(f"数据库 {path} 已有 {len(counts)} 张表")
     else:
         with _pg_connect() as conn:
@@ -816,9 +821,12 @@ def restore(file: Path, *, keys_file: Path | None = None) -> dict:
         t for t in set(counts) | set(expected_counts) if counts.get(t) != expected_counts.get(t)
     )
     if differing:
-        raise BackupError(f"恢复后行数与清单不符：{', '.join(differing[:10])}")
+        raise BackupError(
+            f"恢复后行数与清单不符：{', '.join(differing[:10])}。数据已写入但不完整，请勿使用；"
+            "清空目标后重新恢复"
+        )
     if migrations != (database.get("migrations") or {}):
-        raise BackupError("恢复后的迁移状态与清单不符")
+        raise BackupError("恢复后的迁移状态与清单不符。数据已写入但不可信，请勿使用；清空目标后重新恢复")
     _check_migrations(migrations)
 
     _info(

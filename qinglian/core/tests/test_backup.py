@@ -302,6 +302,40 @@ def test_restore_refuses_a_data_dir_with_only_uploaded_files(source, tmp_path):
     assert not (target / "qinglian.sqlite3").exists()
 
 
+def production_env(**extra: str) -> dict[str, str]:
+    secrets_ = {
+        name: secrets.token_urlsafe(32)
+        for name in (
+            "QINGLIAN_SECRET_KEY",
+            "QINGLIAN_FIELD_KEY",
+            "QINGLIAN_AUDIT_KEY",
+            "QINGLIAN_ID_HASH_KEY",
+        )
+    }
+    return clean_env(QINGLIAN_PRODUCTION="true", **secrets_, **extra)
+
+
+def test_production_restore_names_the_environment_keys_to_replace(source, tmp_path):
+    target = tmp_path / "prod"
+    env = production_env(QINGLIAN_BACKUP_KEY_FILE=str(source["backup_key_file"]))
+
+    result = qinglian("restore", "--data-dir", str(target), str(source["archive"]), env=env)
+
+    assert "QINGLIAN_AUDIT_KEY" in result.stderr and "QINGLIAN_FIELD_KEY" in result.stderr
+    assert (target / "keys" / "audit_key").read_text() == (source["dir"] / "keys" / "audit_key").read_text()
+    assert sqlite_counts(target / "qinglian.sqlite3") == source["counts"]
+
+
+def test_production_backup_without_a_backup_key_is_refused(source, tmp_path):
+    out = tmp_path / "prod.qlbk"
+    result = qinglian(
+        "backup", "--data-dir", str(source["dir"]), "--out", str(out), env=production_env(), check=False
+    )
+    assert result.returncode != 0
+    assert "生产模式" in result.stderr and "QINGLIAN_BACKUP_KEY" in result.stderr
+    assert not out.exists() and not Path(f"{out}.keys").exists()
+
+
 def test_backup_does_not_overwrite_an_existing_file(source):
     before = source["archive"].read_bytes()
     result = qinglian(
