@@ -325,7 +325,7 @@ def import_relatives(
     cadre_hashes = set()
     from qinglian.core.idnumber import IdNumberError, parse
 
-    for number, values, _form, problems in parsed_rows:
+    for _number, values, _form, problems in parsed_rows:
         try:
             values["_cadre_hash"] = keyed_hash(parse(values.get("干部身份证号", "")).number)
             cadre_hashes.add(values["_cadre_hash"])

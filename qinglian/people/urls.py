@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.people import cadre_views, views
+from qinglian.people import cadre_views, import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("cadres/", cadre_views.cadre_list, name="cadres"),
     path("cadres/new/", cadre_views.cadre_create, name="cadre_create"),
+    path("cadres/export/", import_views.cadre_export, name="cadre_export"),
+    path("import/", import_views.import_page, name="import"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
+    path("import/<int:job_id>/", import_views.import_job, name="import_job"),
+    path("import/<int:job_id>/errors/", import_views.import_errors, name="import_errors"),
     path("cadres/<int:cadre_id>/", cadre_views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:cadre_id>/edit/", cadre_views.cadre_edit, name="cadre_edit"),
     path("cadres/<int:cadre_id>/reveal-id/", cadre_views.cadre_reveal_id, name="cadre_reveal_id"),
