@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from qinglian.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("new/notice/", views.notice_create, name="notice_create"),
+    path("<int:doc_id>/download/", views.document_download, name="download"),
+]
