@@ -181,6 +181,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Lockout keys on the user name, not the client address (nothing about a visitor's address is kept).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = lambda request: None  # noqa: E731  (axes would store it with each failure)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,5 +37,7 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and requires_2fa(user)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)
