@@ -102,9 +102,8 @@ def two_factor(request):
     context = {"title": "双因素认证", "form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:
         qr = segno.make(device.config_url, error="m")
-        context["qr_data_uri"] = (
-            "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
-        )
+        # A standalone SVG (with its xmlns): an inline-HTML SVG in a data URI does not render.
+        context["qr_data_uri"] = qr.svg_data_uri(scale=4)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)
 

@@ -7,9 +7,10 @@ qinglian/testing/browser.py).
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from qinglian.testing.browser import PHONE, login_via_form, snap, totp_device_for
+from qinglian.testing.browser import PHONE, login_via_form, snap, totp_device_for, totp_token
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +121,28 @@ def test_phone_navigation_opens_through_the_hamburger(new_page, live_server, tow
     expect(page).to_have_url(re.compile(r"/people/units/"))
     assert sorted(unit_names(page)) == sorted(TOWNSHIP_UNITS)
     snap(page, "phone-units")
+
+
+def test_two_factor_enrolment_shows_a_qr_code_that_renders_and_accepts_the_phone_code(
+    page, live_server, tree, make_user
+):
+    user = make_user("petitions_intake", tree.county_a, username="xinfang")
+    page.goto("/accounts/login/")
+    page.get_by_label("账号").fill("xinfang")
+    page.get_by_label("密码").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
+    qr = page.get_by_role("img", name="双因素认证二维码")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code image does not render"
+    snap(page, "two-factor-enrol")
+
+    page.get_by_label("动态验证码").fill(totp_token(TOTPDevice.objects.get(user=user)))
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证").click()
+    expect(page.get_by_role("heading", name="工作台", level=1)).to_be_visible()
+    assert TOTPDevice.objects.get(user=user).confirmed
 
 
 @pytest.mark.parametrize(
