@@ -575,6 +575,10 @@ def backup(out: Path) -> Path:
             f"恢复需要备份密钥（{BACKUP_KEY_ENV} / {BACKUP_KEY_ENV}_FILE）。请确认它保存在与备份分开的地方。"
             " Keep the backup key away from the backup."
         )
+    if out.is_relative_to(data_dir):
+        _warn(
+            f"备份文件写在数据目录 {data_dir} 之内：磁盘损坏时会与数据一同丢失，请把备份复制到另一台机器或介质上。"
+        )
     return out
 
 

@@ -161,6 +161,66 @@ def test_restored_audit_chain_verifies_with_the_restored_key(source, tmp_path):
     assert f"chain ok {len(source['audit_rows'])}" in result.stdout
 
 
+WRITER = """
+import time
+from qinglian.audit.services import audit_record
+audit_record(actor=None, action="test.write", obj=("test", 0, "writer"))
+print("writing", flush=True)
+deadline = time.monotonic() + 60
+n = 0
+while time.monotonic() < deadline:
+    n += 1
+    audit_record(actor=None, action="test.write", obj=("test", n, "writer"))
+"""
+
+
+def test_backup_of_a_database_being_written_is_a_consistent_snapshot(source, tmp_path):
+    env = clean_env()
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qinglian.cli",
+            "manage",
+            "--data-dir",
+            str(source["dir"]),
+            "shell",
+            "-c",
+            WRITER,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        for _ in range(10):  # Django's shell may first say what it imported
+            if writer.stdout.readline().strip() == "writing":
+                break
+        else:
+            raise AssertionError("the writer did not start")
+        out = tmp_path / "live.qlbk"
+        qinglian("backup", "--data-dir", str(source["dir"]), "--out", str(out), env=env)
+    finally:
+        writer.terminate()
+        writer.wait(timeout=30)
+    target = tmp_path / "restored"
+    qinglian("restore", "--data-dir", str(target), str(out), env=restore_env(source))
+
+    rows = audit_rows_sqlite(target / "qinglian.sqlite3")
+    conn = sqlite3.connect(target / "qinglian.sqlite3")
+    head = conn.execute("SELECT seq, hash FROM audit_audithead WHERE id = 1").fetchone()
+    conn.close()
+    assert len(rows) > len(source["audit_rows"])  # the writer's rows up to the snapshot
+    assert head == (rows[-1][0], rows[-1][2])  # the head row and the last event are from one moment
+    if "audit_verify" in audit_commands():
+        verify = qinglian(
+            "manage", "--data-dir", str(target), "audit_verify", "--skip-checks", env=env, check=False
+        )
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def test_backup_warns_that_the_backup_key_must_be_kept_away_from_the_backup(source):
     assert "备份密钥" in source["backup_output"]
     assert str(source["backup_key_file"]) in source["backup_output"]
@@ -334,6 +394,17 @@ def test_production_backup_without_a_backup_key_is_refused(source, tmp_path):
     assert result.returncode != 0
     assert "生产模式" in result.stderr and "QINGLIAN_BACKUP_KEY" in result.stderr
     assert not out.exists() and not Path(f"{out}.keys").exists()
+
+
+def test_backup_inside_the_data_dir_is_written_with_a_warning(source, tmp_path):
+    out = source["dir"] / "files-backup.qlbk"
+    result = qinglian("backup", "--data-dir", str(source["dir"]), "--out", str(out), env=clean_env())
+    try:
+        assert "数据目录" in result.stderr and "另一台机器" in result.stderr
+        assert out.is_file() and Path(f"{out}.keys").is_file()
+    finally:
+        out.unlink()
+        Path(f"{out}.keys").unlink()
 
 
 def test_backup_does_not_overwrite_an_existing_file(source):
