@@ -12,6 +12,7 @@ from qinglian.accounts.models import User
 from qinglian.accounts.services import role_assign, user_create
 from qinglian.api.models import ApiToken, hash_token
 from qinglian.demo import jurisdiction
+from qinglian.demo.people_gen import CadreGenerator, UnitInfo
 
 # (role, username, display name, unit code of the user, anchor code or None)
 DEMO_USERS = [
@@ -33,6 +34,25 @@ DEMO_USERS = [
     ("cadre_self", "ganbu", "干部本人", "QL-DH-JYJ", None),
 ]
 API_USER = "api_demo"
+DEMO_CADRES = 5000
+
+
+def load_cadres(n: int = DEMO_CADRES, *, seed: int = 20261124) -> dict:
+    """Generate and bulk-load the demo's cadres, posts and relatives (set-based)."""
+    from qinglian.people import bulk
+    from qinglian.people.models import Cadre, CadreSearchToken, Post, Relative, Unit
+
+    units = [
+        UnitInfo(u.id, u.kind, u.level) for u in Unit.objects.exclude(kind="jurisdiction").order_by("id")
+    ]
+    gen = CadreGenerator(units, seed=seed).generate(
+        n,
+        first_id=bulk.next_ids(Cadre, 1).start,
+        first_token_id=bulk.next_ids(CadreSearchToken, 1).start,
+        first_post_id=bulk.next_ids(Post, 1).start,
+        first_relative_id=bulk.next_ids(Relative, 1).start,
+    )
+    return bulk.load(cadres=gen.cadres, tokens=gen.tokens, posts=gen.posts, relatives=gen.relatives)
 
 
 @transaction.atomic
@@ -41,6 +61,7 @@ def load(data_dir: Path) -> dict:
     if logins_file.exists() and User.objects.filter(username=API_USER).exists():
         return json.loads(logins_file.read_text())
     units = jurisdiction.build()
+    load_cadres()
     users = []
     for role, username, name, unit_code, anchor_code in DEMO_USERS:
         password = secrets.token_urlsafe(9)
@@ -55,6 +76,7 @@ def load(data_dir: Path) -> dict:
             reason="演示账号",
         )
         users.append({"role": role, "username": username, "password": password})
+    _link_self_service(next(u for u in users if u["role"] == "cadre_self")["username"], units["QL-DH-JYJ"])
     api_user = user_create(
         actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
     )
@@ -67,3 +89,13 @@ def load(data_dir: Path) -> dict:
     logins_file.write_text(json.dumps(logins, ensure_ascii=False, indent=2))
     logins_file.chmod(0o600)
     return logins
+
+
+def _link_self_service(username: str, unit) -> None:
+    """The demo's `cadre_self` login is a real cadre of the demo county (their own records)."""
+    from qinglian.people.models import Cadre
+
+    cadre = Cadre.objects.filter(unit=unit, status="serving", user__isnull=True).order_by("id").first()
+    if cadre is not None:
+        Cadre.objects.filter(pk=cadre.pk).update(user=User.objects.get(username=username))
+        User.objects.filter(username=username).update(display_name=cadre.name)

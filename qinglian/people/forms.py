@@ -88,6 +88,8 @@ class CadreFilterForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["min_age"].widget.attrs["placeholder"] = "年龄≥"
+        self.fields["max_age"].widget.attrs["placeholder"] = "年龄≤"
         for f in self.fields.values():
             if isinstance(f.widget, forms.CheckboxInput):
                 f.widget.attrs["class"] = "form-check-input"

@@ -26,6 +26,7 @@ class Route:
     obj: str | None = None  # how to get an object inside/outside a scope: see OBJECTS
     public: bool = False  # no login needed
     any_user: bool = False  # any signed-in user (no capability)
+    foreign: bool = False  # the object belongs to another user / unit: 404 even for allowed roles
 
 
 def _cadre(tree, unit):
@@ -88,6 +89,28 @@ ROUTES: dict[str, Route] = {
     "people:cadre_reveal_id": Route("/people/cadres/{obj}/reveal-id/", method="POST", obj="cadre"),
     "people:relative_create": Route("/people/cadres/{obj}/relatives/new/", obj="cadre"),
     "people:relative_edit": Route("/people/cadres/{obj}/", obj="relative"),
+    "people:cadre_export": Route("/people/cadres/export/"),
+    "people:import": Route("/people/import/"),
+    "people:import_template": Route("/people/import/template/cadres/"),
+    "people:import_job": Route("/people/import/{job}/", foreign=True),
+    "people:import_errors": Route("/people/import/{job}/errors/", foreign=True),
+    "core:calendar": Route("/calendar/"),
+    "core:calendar_year": Route("/calendar/2027/"),
+    "audit:log": Route("/audit/"),
+    "audit:export": Route("/audit/export/", method="POST"),
+    "audit:verify": Route("/audit/verify/", method="POST"),
+    "rules:list": Route("/rules/"),
+    "rules:detail": Route("/rules/sanction.party.warning/"),
+    "rules:param_change": Route("/rules/sanction.party.warning/{rule_key}/change/"),
+    "workitems:list": Route("/todo/"),
+    "workitems:detail": Route("/todo/{item}/", foreign=True),
+    "workitems:complete": Route("/todo/{item}/complete/", method="POST"),
+    "workitems:cancel": Route("/todo/{item}/cancel/", method="POST"),
+    "workitems:notifications": Route("/todo/notifications/"),
+    "workitems:notification_read": Route("/todo/notifications/read/", method="POST"),
+    "documents:list": Route("/documents/"),
+    "documents:notice_create": Route("/documents/new/notice/"),
+    "documents:download": Route("/documents/{doc}/download/", any_user=True, foreign=True),
     "api_tokens:list": Route("/system/api-tokens/"),
     "api_tokens:revoke": Route("/system/api-tokens/{token}/revoke/", method="POST"),
 }
@@ -170,7 +193,50 @@ def matrix_users(tree, make_user):
         valid_until=now + timedelta(days=10),
         reason="本轮巡察",
     )
+    users["_foreign"] = _foreign_objects(tree, make_user)
     return users
+
+
+def _foreign_objects(tree, make_user) -> dict:
+    """Objects that belong to a user outside the matrix and to county B."""
+    from django.core.files.base import ContentFile
+
+    from qinglian.documents.models import Document
+    from qinglian.people.models import ImportJob
+    from qinglian.rules.models import RuleParameter
+    from qinglian.workitems.services import workitem_create
+
+    stranger = make_user("org_supervision", tree.county_b)
+    job = ImportJob(kind="cadres", filename="x.xlsx", sha256="0" * 64, created_by=stranger)
+    job.file.save("x.xlsx", ContentFile(b"PK"), save=False)
+    job.error_report.save("e.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    item = workitem_create(
+        actor=None,
+        subject=tree.dept_b1,
+        kind="test.matrix",
+        title="乙县待办",
+        assignee_user=stranger,
+        assignee_unit=tree.dept_b1,
+        due_calendar_days=10,
+    )
+    doc = Document(
+        template="notice",
+        title="乙县通知",
+        issuing_unit=tree.dept_b1,
+        format="pdf",
+        sha256="0" * 64,
+        size=2,
+        created_by=stranger,
+    )
+    doc.file.save("n.pdf", ContentFile(b"%P"), save=False)
+    doc.save()
+    key = (
+        RuleParameter.objects.filter(rule__code="sanction.party.warning")
+        .values_list("key", flat=True)
+        .first()
+    )
+    return {"job": job.pk, "item": item.pk, "doc": doc.pk, "rule_key": key}
 
 
 def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
@@ -189,6 +255,8 @@ def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
     if "{assignment}" in path:
         a = RoleAssignment.objects.filter(user=matrix_users["leadership"]).first()
         path = path.replace("{assignment}", str(a.pk))
+    for name in ("job", "item", "doc", "rule_key"):
+        path = path.replace("{" + name + "}", str(matrix_users["_foreign"][name]))
     if "{token}" in path:
         token = ApiToken.objects.first()
         path = path.replace("{token}", str(token.pk if token else 999999))
@@ -225,7 +293,7 @@ def test_each_role_gets_exactly_what_its_capabilities_and_scope_allow(
             path = _fill(route, tree, matrix_users, inside=False, role=role)
             expected = 404 if allowed else 403
         else:
-            expected = 200 if allowed else 403
+            expected = (404 if route.foreign else 200) if allowed else 403
         response = client.get(path)
         assert response.status_code == expected, f"{role} {name} {path}: {response.status_code} != {expected}"
         if route.obj and allowed:
