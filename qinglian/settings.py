@@ -166,6 +166,7 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "qinglian.core.views.csrf_failure"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Two-factor authentication is required for roles that read sealed or personal-matters data.

@@ -50,3 +50,16 @@ def server_error(request):
         {"title": "系统错误", "code": 500, "message": "系统处理时出错，已记录。请稍后重试或联系管理员。"},
         status=500,
     )
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "页面已过期",
+            "code": 403,
+            "message": "页面已过期或表单来源无法验证，请刷新页面后重新提交。",
+        },
+        status=403,
+    )

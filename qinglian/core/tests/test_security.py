@@ -361,3 +361,11 @@ def test_two_factor_code_must_be_six_digits(intake_officer, client):
     assert response.status_code == 200
     assert "验证码为6位数字" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=intake_officer, confirmed=True).exists()
+
+
+def test_csrf_failure_page_is_chinese_and_frameable_by_nobody(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode() and "<style" not in response.content.decode()
