@@ -9,7 +9,8 @@ What a backup holds
       live WAL database is copied consistently) or ``database/qinglian.pgdump``
       (``pg_dump --format=custom`` run inside an exported REPEATABLE READ snapshot);
     - ``files/...`` — the uploaded files (``MEDIA_ROOT``);
-    - ``audit-checkpoints.jsonl`` and ``demo-logins.json`` when they exist in the data dir;
+    - ``audit-checkpoints.jsonl`` and ``demo-logins.json`` when they exist in the data dir (copied
+      *before* the database snapshot, so every checkpoint names a row that is in the snapshot);
     - ``manifest.json`` (last member): format version, backup id, creation time, database vendor,
       the latest applied migration per app and the row count of every table — all read from the
       snapshot itself, not from the live database — and the SHA-256 and size of every other member.
@@ -17,6 +18,8 @@ What a backup holds
   other key file under ``DATA_DIR/keys`` except the backup key), as JSON carrying the same
   backup id. They are never in the archive and never in clear beside it: whoever holds the
   backup key can read both files, nobody else can read either.
+
+After the snapshot, the backup appends a ``backup.create`` event to the audit chain.
 
 The backup key comes from ``QINGLIAN_BACKUP_KEY`` or ``QINGLIAN_BACKUP_KEY_FILE``; outside
 production it is generated once and kept in ``DATA_DIR/keys/backup_key``. It must be stored
@@ -31,7 +34,8 @@ Encrypted file format (version 1)
               | chunk size (4 bytes, big-endian) | salt (16 random bytes) | base nonce (12 random bytes)
     body    = chunk_0 | chunk_1 | ... | chunk_n          (each chunk = AES-256-GCM ciphertext + 16-byte tag)
 
-    key_file = HKDF-SHA256(ikm = backup key (UTF-8), salt = salt, info = b"qinglian-backup/1/" + kind)
+    file key = HKDF-SHA256(ikm = backup key (UTF-8), salt = salt,
+                           info = b"qinglian-backup/1/" + kind as an ASCII digit)   (32 bytes, AES-256)
     nonce_i  = base nonce XOR i (as a 12-byte big-endian integer)
     aad_i    = header | i (8 bytes, big-endian) | final flag (1 byte: 1 on the last chunk, else 0)
 
@@ -423,16 +427,6 @@ def _pg_snapshot(dest: Path) -> tuple[dict[str, int], dict[str, str]]:
 
 
 # --- Backup -------------------------------------------------------------------------------
-
-
-def _hash_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK_SIZE):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
 
 
 def _media_files() -> Iterator[tuple[str, Path]]:
