@@ -2,10 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from qinglian.api import views
+from qinglian.api import people_views, views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("cadres", people_views.CadreViewSet, basename="cadre")
+router.register("relatives", people_views.RelativeViewSet, basename="relative")
 
 app_name = "api"
 urlpatterns = [
