@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qinglian.workitems",
     "qinglian.documents",
     "qinglian.api",
+    "qinglian.archive",
     "qinglian.demo",
 ]
 

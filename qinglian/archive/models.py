@@ -1,0 +1,150 @@
+"""The spine: one file per person (一人一档), and one per unit (政治生态档案).
+
+Entries are never edited or deleted. A correction, a revocation (a sanction overturned on appeal)
+or the end of a pending state is a new entry that points at the old one; a misfiled entry is voided
+with approval (it leaves the file, and survives only in the audit trail). Outside facts wait for a
+reviewer before they count.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from qinglian.archive.kinds import COLOUR_LABELS
+
+
+class EntryKind(models.Model):
+    code = models.CharField("代码", max_length=64, unique=True)
+    name = models.CharField("名称", max_length=64)
+    colour = models.CharField("颜色", max_length=8, choices=list(COLOUR_LABELS.items()))
+    graded = models.BooleanField("计入等次", default=False)
+    effect = models.CharField("对廉洁意见的影响", max_length=16, default="none")
+    restrictions = models.JSONField("限制事项", default=list, blank=True)
+    period = models.CharField("影响期计算方式", max_length=16, default="none")
+    rule = models.CharField("规则代码", max_length=64, blank=True)
+    sealed = models.BooleanField("密封", default=False)
+    needs_decision = models.BooleanField("需要决定人", default=False)
+    needs_document = models.BooleanField("需要决定文书", default=False)
+    needs_review = models.BooleanField("需审核后生效", default=False)
+    creators = models.JSONField("可录入的权限", default=list, blank=True)
+    closes = models.JSONField("结束的待定状态", default=list, blank=True)
+    for_units = models.BooleanField("单位记录", default=False)
+    builtin = models.BooleanField("内置", default=False)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "记录类型"
+        verbose_name_plural = "记录类型"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class ArchiveEntry(models.Model):
+    class Sensitivity(models.TextChoices):
+        NORMAL = "normal", "一般"
+        SEALED = "sealed", "密封（仅纪检角色可见）"
+
+    class Review(models.TextChoices):
+        NOT_NEEDED = "not_needed", "无需审核"
+        PENDING = "pending", "待审核"
+        ACCEPTED = "accepted", "已确认"
+        REJECTED = "rejected", "已退回"
+
+    person = models.ForeignKey("people.Cadre", verbose_name="人员", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="archive_entries")  # fmt: skip
+    unit = models.ForeignKey("people.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+",
+                             help_text="人员记录：记录时所在单位；单位记录：该单位")  # fmt: skip
+    kind = models.ForeignKey(EntryKind, verbose_name="类型", on_delete=models.PROTECT, related_name="entries")
+    colour = models.CharField("颜色", max_length=8, choices=list(COLOUR_LABELS.items()))
+    occurred_on = models.DateField("发生日期")
+    effective_on = models.DateField("决定/生效日期")
+    influence_end = models.DateField("影响期截止", null=True, blank=True, help_text="为空：无影响期或待结束")
+    permanent = models.BooleanField("长期影响", default=False)
+    period_months = models.PositiveSmallIntegerField("决定载明的期间（月）", null=True, blank=True,
+                                                     help_text="留党察看期限、合并处分期间、组织处理期限等")  # fmt: skip
+    period_year = models.PositiveSmallIntegerField("所属年度", null=True, blank=True, help_text="年度考核等")
+    summary = models.TextField("事实摘要")
+    source_app = models.CharField("来源模块", max_length=32, blank=True)
+    source_type = models.CharField("来源对象类型", max_length=64, blank=True)
+    source_id = models.CharField("来源对象编号", max_length=64, blank=True)
+    source_agency = models.ForeignKey("people.Unit", verbose_name="来源单位", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    source_reference = models.CharField("来源文号/编号", max_length=100, blank=True)
+    decided_by = models.CharField("决定人/决定机关", max_length=100, blank=True)
+    decision_document = models.CharField("决定文书文号", max_length=100, blank=True)
+    attachment = models.FileField("附件", upload_to="archive/%Y/%m/", blank=True)
+    sensitivity = models.CharField(
+        "密级", max_length=8, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+    review = models.CharField("审核", max_length=12, choices=Review.choices, default=Review.NOT_NEEDED)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=255, blank=True)
+    supersedes = models.ForeignKey("self", verbose_name="更正/撤销的记录", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="superseded_by")  # fmt: skip
+    closes = models.ForeignKey("self", verbose_name="结束的待定记录", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="closed_by")  # fmt: skip
+    revokes = models.BooleanField("撤销（不再计入）", default=False,
+                                  help_text="真：本记录撤销所指记录（如申诉后撤销处分）；假：更正并替代")  # fmt: skip
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    recorded_at = models.DateTimeField("录入时间", db_index=True)
+    # Written once, when a later entry supersedes, closes or voids this one: state derived from
+    # those entries and kept here so that set-based scans need no self-joins. The "as known on"
+    # questions use the timestamps, not these flags.
+    ended_at = models.DateTimeField("被结束/替代的时间", null=True, blank=True)
+    ended_on = models.DateField("被结束/替代的生效日期", null=True, blank=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "档案记录"
+        verbose_name_plural = "档案记录"
+        ordering = ["-effective_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "effective_on"]),
+            models.Index(fields=["unit", "effective_on"]),
+            models.Index(fields=["kind", "effective_on"]),
+            models.Index(fields=["colour", "effective_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence_end__isnull=True) | Q(influence_end__gte=models.F("effective_on")),
+                name="entry_influence_after_effective",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.kind.name} {self.effective_on:%Y-%m-%d}"
+
+    @property
+    def colour_label(self) -> str:
+        return COLOUR_LABELS.get(self.colour, "")
+
+    @property
+    def counts(self) -> bool:
+        return not self.voided_at and self.review in (self.Review.NOT_NEEDED, self.Review.ACCEPTED)
+
+
+class EntryVoid(models.Model):
+    """A request to void a misfiled entry (wrong person); takes effect when a second person approves."""
+
+    entry = models.OneToOneField(ArchiveEntry, on_delete=models.PROTECT, related_name="void_request")
+    reason = models.TextField("作废理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "作废申请"
+        verbose_name_plural = "作废申请"
+
+    def __str__(self):
+        return f"作废申请 #{self.entry_id}"
