@@ -148,3 +148,135 @@ class EntryVoid(models.Model):
 
     def __str__(self):
         return f"作废申请 #{self.entry_id}"
+
+
+class PersonGrade(models.Model):
+    """The latest computed grade of a person, with the entries that made it (recomputed on write
+    and nightly; the scheme is the `archive.grade` rule)."""
+
+    person = models.OneToOneField("people.Cadre", on_delete=models.CASCADE, related_name="archive_grade")
+    score = models.DecimalField("分数", max_digits=6, decimal_places=2)
+    grade = models.CharField("等次", max_length=8)
+    counts = models.JSONField("各颜色计数", default=dict)
+    basis = models.JSONField("计分依据（记录编号与分值）", default=list)
+    as_of = models.DateField("计算基准日")
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "人员等次"
+        verbose_name_plural = "人员等次"
+        indexes = [models.Index(fields=["grade"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.grade}"
+
+
+class Warning(models.Model):
+    """An early warning raised by a named rule, with the entries behind it and a life of its own."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "新预警"
+        ACKNOWLEDGED = "acknowledged", "已签收"
+        HANDLED = "handled", "已处置"
+        DISMISSED = "dismissed", "已排除"
+
+    rule = models.CharField("预警规则", max_length=64, db_index=True)
+    person = models.ForeignKey(
+        "people.Cadre", null=True, blank=True, on_delete=models.CASCADE, related_name="warnings"
+    )
+    unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField("去重键", max_length=128, help_text="同一规则、同一对象、同一事由只预警一次")
+    params = models.JSONField("规则参数（当时）", default=dict)
+    entries = models.ManyToManyField(ArchiveEntry, related_name="warnings", blank=True)
+    explanation = models.TextField("预警说明")
+    raised_on = models.DateField("预警基准日")
+    raised_at = models.DateTimeField("产生时间")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.NEW)
+    status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")  # fmt: skip
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.TextField("处置说明/排除理由", blank=True)
+    workitem_id = models.BigIntegerField("待办编号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "key"], name="warning_once_per_key")]
+        indexes = [models.Index(fields=["status", "raised_on"]), models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return f"{self.rule} {self.key}"
+
+
+class OpinionRequest(models.Model):
+    """党风廉政意见回复: the organisation department asks; the commission drafts, reviews, approves."""
+
+    class Purpose(models.TextChoices):
+        PROMOTION = "promotion", "提拔任用"
+        FURTHER_USE = "heavier_use", "进一步使用"
+        AWARDS = "awards", "评优评先"
+        RANK = "rank", "职级晋升"
+        RESERVE = "reserve", "后备干部"
+        NOMINATION = "nomination", "代表委员推荐"
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", "已生成草稿"
+        REVIEWED = "reviewed", "已审核待审批"
+        ISSUED = "issued", "已签发"
+
+    purpose = models.CharField("用途", max_length=16, choices=Purpose.choices)
+    as_of = models.DateField("基准日期")
+    title = models.CharField("事由", max_length=200, help_text="如：2026年第四季度科级干部提拔")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requesting_unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFTED)
+    drafted_at = models.DateTimeField("草稿生成时间")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    approver_name = models.CharField("签发领导", max_length=64, blank=True)
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+    document_batch = models.UUIDField("回复函", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "廉洁意见征求"
+        verbose_name_plural = "廉洁意见征求"
+        ordering = ["-drafted_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class OpinionCandidate(models.Model):
+    class Verdict(models.TextChoices):
+        CLEAR = "clear", "无影响"
+        POSTPONE = "postpone", "暂缓"
+        OBJECT = "object", "有影响（不同意）"
+        NOT_FOUND = "not_found", "查无此人或不在范围内"
+
+    request = models.ForeignKey(OpinionRequest, on_delete=models.CASCADE, related_name="candidates")
+    position = models.PositiveIntegerField("序号")
+    cadre = models.ForeignKey(
+        "people.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_as = models.CharField("提交的信息", max_length=64, help_text="姓名或脱敏身份证号（不存完整号码）")
+    draft_verdict = models.CharField("系统初判", max_length=16, choices=Verdict.choices)
+    draft_reasons = models.JSONField("初判理由", default=list)
+    verdict = models.CharField("意见", max_length=16, choices=Verdict.choices)
+    reasons = models.JSONField("理由", default=list)
+    change_reason = models.TextField("改变初判的理由", blank=True)
+    dissent = models.TextField("不同意见", blank=True)
+
+    class Meta:
+        verbose_name = "意见对象"
+        verbose_name_plural = "意见对象"
+        ordering = ["request_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="opinion_candidate_position")
+        ]
+
+    def __str__(self):
+        return f"{self.request_id}-{self.position} {self.verdict}"
