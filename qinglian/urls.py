@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("qinglian.core.urls")),
     path("accounts/", include("qinglian.accounts.urls")),
     path("people/", include("qinglian.people.urls")),
+    path("archive/", include("qinglian.archive.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),
