@@ -11,4 +11,4 @@ class PeopleConfig(AppConfig):
 
         register(NavEntry("人员与单位", "干部名册", "people:cadres", "people.view", 5))
         register(NavEntry("人员与单位", "单位", "people:units", "units.view", 10))
-        register(NavEntry("人员与单位", "Excel 导入", "people:import", "people.manage", 20))
+        register(NavEntry("人员与单位", "Excel 导入", "people:import", "people.import", 20))

@@ -5,22 +5,38 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from qinglian.accounts.scopes import has_capability
 from qinglian.audit.services import audit_record
 from qinglian.core.excel import FileRejected, check_upload, error_report
-from qinglian.people.imports import import_cadres, import_relatives
+from qinglian.people.imports import import_cadres, import_posts, import_relatives, import_units
 from qinglian.people.models import ImportJob
 
-IMPORTERS = {ImportJob.Kind.CADRES: import_cadres, ImportJob.Kind.RELATIVES: import_relatives}
+IMPORTERS = {
+    ImportJob.Kind.UNITS: import_units,
+    ImportJob.Kind.CADRES: import_cadres,
+    ImportJob.Kind.POSTS: import_posts,
+    ImportJob.Kind.RELATIVES: import_relatives,
+}
+# The capability each kind of import needs (the upload page offers only the kinds a user holds).
+IMPORT_CAPABILITY = {
+    ImportJob.Kind.UNITS: "units.manage",
+    ImportJob.Kind.CADRES: "people.manage",
+    ImportJob.Kind.POSTS: "people.manage",
+    ImportJob.Kind.RELATIVES: "people.manage",
+}
 
 
 def import_job_create(*, actor, kind: str, filename: str, data: bytes, request=None) -> ImportJob:
     """Store the upload and queue it. Refuses a file that is not an .xlsx straight away."""
     if kind not in IMPORTERS:
         raise FileRejected("不支持的导入类型")
+    if actor is not None and not has_capability(actor, IMPORT_CAPABILITY[kind]):
+        raise PermissionDenied("您的角色无权导入此类数据")
     check_upload(data)
     job = ImportJob(
         kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), created_by=actor
@@ -65,6 +81,8 @@ def import_job_run(*, job_id: int) -> str:
         )
     except FileRejected as exc:
         fields.update(status=ImportJob.Status.REJECTED, message=str(exc), error_count=1)
+    except PermissionDenied as exc:  # e.g. the role was revoked between upload and run
+        fields.update(status=ImportJob.Status.REJECTED, message=f"{exc}，未导入任何数据。", error_count=1)
     except Exception as exc:  # recorded for the user; nothing was written (the import is atomic)
         fields.update(
             status=ImportJob.Status.FAILED, message=f"系统错误：{type(exc).__name__}，未写入任何数据"

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("units/", views.unit_list, name="units"),
     path("units/new/", views.unit_create, name="unit_create"),
+    path("units/export/", import_views.unit_export, name="unit_export"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("cadres/", cadre_views.cadre_list, name="cadres"),
     path("cadres/new/", cadre_views.cadre_create, name="cadre_create"),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from qinglian.accounts.decorators import capability_required
+from qinglian.accounts.scopes import has_capability
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people import selectors, services
 from qinglian.people.access import access_unit
@@ -28,6 +29,7 @@ def unit_list(request):
             "form": form,
             "page": paginate(request, units),
             "query": query_without_page(request),
+            "can_import": has_capability(request.user, "units.manage"),
         },
     )
 

@@ -82,6 +82,7 @@ ROUTES: dict[str, Route] = {
     "people:units": Route("/people/units/"),
     "people:unit_create": Route("/people/units/new/"),
     "people:unit_detail": Route("/people/units/{obj}/", obj="unit"),
+    "people:unit_export": Route("/people/units/export/"),
     "people:cadres": Route("/people/cadres/"),
     "people:cadre_create": Route("/people/cadres/new/"),
     "people:cadre_detail": Route("/people/cadres/{obj}/", obj="cadre"),
