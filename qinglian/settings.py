@@ -179,6 +179,8 @@ AXES_FAILURE_LIMIT = env_int("QINGLIAN_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("QINGLIAN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Lockout is by user name on purpose: no visitor address is kept (axes warns about that choice).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Lockout keys on the user name, not the client address (nothing about a visitor's address is kept).
