@@ -23,6 +23,7 @@ from qinglian.accounts.models import RoleAssignment, User
 from qinglian.accounts.roles import ROLES
 from qinglian.accounts.scopes import scope
 from qinglian.audit.services import audit_record
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 
 
@@ -146,8 +147,7 @@ def user_create(request):
         try:
             user = services.user_create(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已创建账号“{user.username}”。")
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -162,8 +162,7 @@ def user_detail(request, user_id: int):
         try:
             a = services.role_assign(actor=request.user, user=target, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_service_errors(form, exc)
         else:
             if a.status == "pending":
                 messages.info(request, "该角色可查阅密封内容，已提交安全保密管理员审批，批准后生效。")

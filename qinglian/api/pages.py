@@ -10,6 +10,7 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.api import services
 from qinglian.api.forms import TokenIssueForm
 from qinglian.api.models import ApiToken
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate
 from qinglian.people.selectors import unit_list
 
@@ -23,8 +24,7 @@ def token_list(request):
         try:
             _, raw = services.token_issue(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "令牌已签发。请立即复制保存，离开本页后将无法再次查看。")
             form = TokenIssueForm(units=unit_list(viewer=request.user))

@@ -10,6 +10,7 @@ from qinglian.audit import selectors, services
 from qinglian.audit.checkpoints import checkpoint_last, checkpoint_text
 from qinglian.audit.forms import EventFilterForm, ExportForm
 from qinglian.audit.models import AuditEvent
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,8 +63,7 @@ def event_export(request):
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    export_form.add_error(field if field in export_form.fields else None, errs)
+                add_service_errors(export_form, exc)
             else:
                 export_form.add_error(None, exc.messages)
         else:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import scope
 from qinglian.audit.services import audit_record
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.documents import selectors, services
 from qinglian.documents.access import access_document
@@ -82,9 +83,7 @@ def notice_create(request):
                     request=request,
                 )
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    field = {"prefix": "number_prefix"}.get(field, field)
-                    form.add_error(field if field in form.fields else None, errs)
+                add_service_errors(form, exc, rename={"prefix": "number_prefix"})
             else:
                 number = docs[0].number
                 messages.success(request, f"已生成通知“{docs[0].title}”{f'（{number}）' if number else ''}。")

@@ -9,17 +9,13 @@ from django.views.decorators.http import require_POST
 
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people import cadre_services, selectors
 from qinglian.people.access import access_cadre
 from qinglian.people.cadre_forms import CadreForm, RelativeForm
 from qinglian.people.forms import CadreFilterForm
 from qinglian.people.models import Relative
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @capability_required("people.view")
@@ -67,7 +63,7 @@ def cadre_create(request):
         try:
             cadre = cadre_services.cadre_create(actor=request.user, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if cadre.review_note:
                 messages.warning(request, cadre.review_note)
@@ -100,7 +96,7 @@ def cadre_edit(request, cadre_id: int):
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("people:cadre_detail", cadre_id=cadre.pk)
@@ -142,7 +138,7 @@ def relative_edit(request, cadre_id: int, relative_id: int | None = None):
                 actor=request.user, cadre=cadre, data=form.cleaned_data, relative=relative, request=request
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "亲属信息已保存。")
             return redirect("people:cadre_detail", cadre_id=cadre.pk)

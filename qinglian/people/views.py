@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people import selectors, services
 from qinglian.people.access import access_unit
@@ -65,8 +66,7 @@ def unit_create(request):
         try:
             unit = services.unit_create(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增单位“{unit.name}”。")
             return redirect("people:unit_detail", unit_id=unit.pk)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.rules import registry, selectors, services
 from qinglian.rules.access import access_rule
@@ -82,8 +83,7 @@ def param_change(request, code: str, key: str):
                     request=request,
                 )
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"已登记“{params[key]['label']}”的新取值，历史记录已保留。")
                 return redirect("rules:detail", code=rule.code)

@@ -1,0 +1,14 @@
+"""Small helpers shared by the forms of every app."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form, exc: ValidationError, *, rename: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: on the named field when the form has it,
+    otherwise at the top. `rename` maps a service's field name to the form's."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        field = (rename or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
