@@ -42,8 +42,17 @@ def navigation_for(user, request=None) -> list[dict]:
             url = reverse(e.url_name)
         except NoReverseMatch:
             continue
-        active = request is not None and request.path.startswith(url) and url != "/"
         sections.setdefault(e.section, []).append(
-            {"label": e.label, "url": url, "active": active, "badge": e.badge(user) if e.badge else None}
+            {"label": e.label, "url": url, "active": False, "badge": e.badge(user) if e.badge else None}
         )
+    # The current page highlights one entry: the one whose address is the longest prefix of it.
+    if request is not None:
+        matches = [
+            entry
+            for entries in sections.values()
+            for entry in entries
+            if entry["url"] != "/" and request.path.startswith(entry["url"])
+        ]
+        if matches:
+            max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return [{"name": name, "entries": entries} for name, entries in sections.items()]
