@@ -144,3 +144,50 @@ def test_cadre_list_and_profile_fit_a_phone_screen(new_page, live_server, tree, 
     expect(page.get_by_test_id("full-id")).to_have_text(cadre.test_id_number)
     no_horizontal_overflow(page)
     snap(page, "people-phone-profile")
+
+
+def test_administrator_imports_units_and_exports_them(page, live_server, tree, make_user):
+    from qinglian.people.imports import UNIT_COLUMNS
+    from qinglian.people.models import Unit
+
+    make_user("sysadmin", tree.county_a, username="admin_a")
+    headers = [c.header for c in UNIT_COLUMNS]
+    village = {
+        "单位代码": "A-T2-V1",
+        "单位名称": "乙村",
+        "单位类型": "村/社区",
+        "层级": "村级",
+        "上级单位代码": "A-T2",
+    }
+    township = {
+        "单位代码": "A-T2",
+        "单位名称": "乙镇",
+        "单位类型": "乡镇/街道",
+        "层级": "乡镇级",
+        "上级单位代码": "A",
+    }
+    login_via_form(page, live_server, "admin_a", PASSWORD)
+
+    page.get_by_test_id("main-nav").get_by_role("link", name="单位", exact=True).click()
+    page.get_by_role("search").get_by_role("link", name="Excel 导入").click()
+    kind = page.get_by_label("导入内容")
+    assert kind.locator("option").all_inner_texts() == ["单位"]  # the administrator imports units only
+    expect(page.get_by_role("link", name="干部名册模板")).to_have_count(0)
+    snap(page, "people-import-units-page")
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(
+        {"name": "单位.xlsx", "mimeType": XLSX, "buffer": xlsx([village, township], headers)}
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传并校验").click()
+    expect(page.get_by_test_id("import-status").get_by_role("status")).to_have_text(
+        "共 2 行：新增 2，更新 0，未变化 0。"
+    )
+    assert Unit.objects.get(code="A-T2-V1").parent.code == "A-T2"
+
+    page.get_by_test_id("main-nav").get_by_role("link", name="单位", exact=True).click()
+    page.get_by_role("search").get_by_role("link", name="导出").click()
+    page.get_by_label("导出事由").fill("核对单位名录")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert AuditEvent.objects.filter(action="unit.export", reason="核对单位名录").exists()
