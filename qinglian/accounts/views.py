@@ -23,7 +23,7 @@ from qinglian.accounts.models import RoleAssignment, User
 from qinglian.accounts.roles import ROLES
 from qinglian.accounts.scopes import scope
 from qinglian.audit.services import audit_record
-from qinglian.core.forms import add_service_errors
+from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate, query_without_page
 
 
@@ -151,7 +151,12 @@ def user_create(request):
         else:
             messages.success(request, f"已创建账号“{user.username}”。")
             return redirect("accounts:user_detail", user_id=user.pk)
-    return render(request, "accounts/user_form.html", {"title": "新建用户", "form": form})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"title": "新建用户", "form": form},
+        status=form_status(request, form),
+    )
 
 
 @capability_required("users.manage")
@@ -182,6 +187,7 @@ def user_detail(request, user_id: int):
             "assignments": assignments,
             "reason_form": ReasonForm(),
         },
+        status=form_status(request, form),
     )
 
 

@@ -10,7 +10,7 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.api import services
 from qinglian.api.forms import TokenIssueForm
 from qinglian.api.models import ApiToken
-from qinglian.core.forms import add_service_errors
+from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate
 from qinglian.people.selectors import unit_list
 
@@ -38,6 +38,7 @@ def token_list(request):
             "raw_token": raw,
             "now": timezone.now(),
         },
+        status=form_status(request, form),
     )
 
 

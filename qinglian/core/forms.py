@@ -12,3 +12,8 @@ def add_service_errors(form, exc: ValidationError, *, rename: dict[str, str] | N
     for field, messages in errors.items():
         field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, messages)
+
+
+def form_status(request, *forms) -> int:
+    """400 when a submitted form is sent back with errors (bad input is a client error), else 200."""
+    return 400 if request.method == "POST" and any(f.errors for f in forms if f is not None) else 200

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
-from qinglian.core.forms import add_service_errors
+from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people import cadre_services, selectors
 from qinglian.people.access import access_cadre
@@ -51,6 +51,7 @@ def cadre_detail(request, cadre_id: int):
             "relatives": cadre.relatives.select_related("employer_unit") if can_relatives else None,
             "can_manage": has_capability(request.user, "people.manage"),
             "can_reveal": has_capability(request.user, "idnumber.reveal"),
+            "can_archive": has_capability(request.user, "archive.view"),
         },
     )
 
@@ -69,7 +70,12 @@ def cadre_create(request):
                 messages.warning(request, cadre.review_note)
             messages.success(request, f"已录入干部“{cadre.name}”。")
             return redirect("people:cadre_detail", cadre_id=cadre.pk)
-    return render(request, "people/cadre_form.html", {"title": "录入干部", "form": form})
+    return render(
+        request,
+        "people/cadre_form.html",
+        {"title": "录入干部", "form": form},
+        status=form_status(request, form),
+    )
 
 
 @capability_required("people.manage")
@@ -101,7 +107,10 @@ def cadre_edit(request, cadre_id: int):
             messages.success(request, "已保存。")
             return redirect("people:cadre_detail", cadre_id=cadre.pk)
     return render(
-        request, "people/cadre_form.html", {"title": f"修改：{cadre.name}", "form": form, "cadre": cadre}
+        request,
+        "people/cadre_form.html",
+        {"title": f"修改：{cadre.name}", "form": form, "cadre": cadre},
+        status=form_status(request, form),
     )
 
 
@@ -146,4 +155,5 @@ def relative_edit(request, cadre_id: int, relative_id: int | None = None):
         request,
         "people/relative_form.html",
         {"title": f"{cadre.name}的亲属", "form": form, "cadre": cadre, "relative": relative},
+        status=form_status(request, form),
     )

@@ -1,4 +1,7 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from qinglian.people.models import CadreStatus, EmploymentType, PostLevel, Rank, Unit, UnitKind, UnitLevel
 
@@ -40,6 +43,39 @@ class UnitForm(forms.Form):
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
 
 
+class UnitSelect(forms.Select):
+    """A <select> of units rendered in Python. Django's Select renders one template per option
+    (about 0.3 ms each): with the thousands of units of a city or province tree, that alone took
+    longer than the rest of the cadre list page. Same markup and attributes, values escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = {"" if v is None else str(v) for v in self.format_value(value)} or {""}
+        parts = [f"<select{flatatt(attrs)}>"]
+        for key, label in self.choices:
+            key = "" if key is None else str(key)
+            mark = " selected" if key in selected else ""
+            parts.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class _UnitChoices(forms.models.ModelChoiceIterator):
+    """(pk, name) straight from the database: no model instance per unit."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Choose a unit among many: validates like ModelChoiceField (one query), renders fast."""
+
+    iterator = _UnitChoices
+    widget = UnitSelect
+
+
 class CadreFilterForm(forms.Form):
     q = forms.CharField(
         label="检索",
@@ -47,7 +83,7 @@ class CadreFilterForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"placeholder": "姓名、拼音或首字母、身份证号后4-6位、单位"}),
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="单位（含下级）", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
     )
     post_level = forms.ChoiceField(
@@ -103,3 +139,16 @@ class CadreFilterForm(forms.Form):
         if data.get("min_age") and data.get("max_age") and data["min_age"] > data["max_age"]:
             self.add_error("max_age", "年龄上限不能小于下限")
         return data
+
+
+class UnitMoveForm(forms.Form):
+    parent = forms.ModelChoiceField(label="新的上级单位", queryset=Unit.objects.none())
+    reason = forms.CharField(
+        label="调整事由", max_length=255, help_text="如：区划调整、机构改革（将记入变更记录）"
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = units if units is not None else Unit.objects.none()
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"

@@ -12,6 +12,7 @@ from qinglian.accounts.scopes import has_capability
 from qinglian.audit.services import audit_record
 from qinglian.core.excel import FileRejected, template, write_rows
 from qinglian.core.files import attachment
+from qinglian.core.forms import form_status
 from qinglian.core.pagination import paginate
 from qinglian.people import selectors
 from qinglian.people.forms import CadreFilterForm, UnitFilterForm
@@ -113,6 +114,7 @@ def import_page(request):
             "page": paginate(request, jobs),
             "kinds": importable_kinds(request.user),
         },
+        status=form_status(request, form),
     )
 
 
@@ -184,6 +186,7 @@ def cadre_export(request):
         request,
         "people/export.html",
         {"title": "导出干部名册", "form": form, "count": count, "query": request.GET.urlencode()},
+        status=form_status(request, form),
     )
 
 
@@ -235,4 +238,5 @@ def unit_export(request):
         request,
         "people/unit_export.html",
         {"title": "导出单位", "form": form, "count": units.count(), "query": request.GET.urlencode()},
+        status=form_status(request, form),
     )

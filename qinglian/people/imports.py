@@ -20,6 +20,7 @@ from qinglian.accounts.scopes import has_capability, scope
 from qinglian.audit.services import audit_record
 from qinglian.core.crypto import keyed_hash
 from qinglian.core.excel import Column, FileRejected, RowError, read_table
+from qinglian.core.idnumber import mask
 from qinglian.people.cadre_forms import CadreFieldsForm, PastDateField, RelativeForm
 from qinglian.people.forms import UnitForm
 from qinglian.people.identity import id_fields, name_tokens, tail_hashes
@@ -152,8 +153,12 @@ def _form_problems(form, columns: list[Column]) -> list[tuple[str, str, str]]:
     out = []
     for fname, errs in form.errors.items():
         header = by_field.get(fname, "")
+        value = str(form.data.get(fname, ""))
+        if fname == "id_number":
+            # An error report travels by e-mail and USB stick: never a full ID number, even a wrong one.
+            value = mask(value.strip()) if len(value.strip()) >= 10 else "*" * len(value.strip())
         for e in errs:
-            out.append((header, str(form.data.get(fname, "")), e))
+            out.append((header, value, e))
     return out
 
 
@@ -165,10 +170,13 @@ def _units_by_code(actor) -> dict[str, Unit]:
 
 def validate_cadre_rows(*, actor, data: bytes, progress: Progress | None = None):
     """Validate every row. Returns (result, valid rows as cleaned dicts keyed by ID hash)."""
+    from qinglian.people.cadre_forms import row_validator  # one form instance for every row
+
     result = ImportResult()
     units = _units_by_code(actor)
     rows: dict[str, dict] = {}
     first_row: dict[str, int] = {}
+    cadre_form = row_validator(CadreFieldsForm)
     for number, values in read_table(data, CADRE_COLUMNS):
         result.total += 1
         form_data, problems = _to_form_data(values, CADRE_COLUMNS)
@@ -178,7 +186,7 @@ def validate_cadre_rows(*, actor, data: bytes, progress: Progress | None = None)
             problems.append(
                 ("单位代码", code, "单位代码不存在或不在您的管理范围内" if code else "单位代码必填")
             )
-        form = CadreFieldsForm(data=form_data)
+        form = cadre_form(form_data)
         if not form.is_valid():
             problems.extend(_form_problems(form, CADRE_COLUMNS))
         elif unit is not None and form.cleaned_data.get("is_dual_role") and unit.kind != "village":

@@ -4,11 +4,11 @@ from django.shortcuts import redirect, render
 
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
-from qinglian.core.forms import add_service_errors
+from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people import selectors, services
 from qinglian.people.access import access_unit
-from qinglian.people.forms import UnitFilterForm, UnitForm
+from qinglian.people.forms import UnitFilterForm, UnitForm, UnitMoveForm
 from qinglian.people.models import Unit
 
 
@@ -47,6 +47,7 @@ def unit_detail(request, unit_id: int):
             "unit": unit,
             "children": children[:200],
             "n_children": children.count(),
+            "can_manage": has_capability(request.user, "units.manage"),
             "changes": unit.changes.select_related("changed_by")[:50],
             "ancestors": Unit.objects.filter(
                 pk__in=[int(p) for p in unit.path.strip("/").split("/")[:-1]]
@@ -70,4 +71,38 @@ def unit_create(request):
         else:
             messages.success(request, f"已新增单位“{unit.name}”。")
             return redirect("people:unit_detail", unit_id=unit.pk)
-    return render(request, "people/unit_form.html", {"title": "新增单位", "form": form})
+    return render(
+        request,
+        "people/unit_form.html",
+        {"title": "新增单位", "form": form},
+        status=form_status(request, form),
+    )
+
+
+@capability_required("units.manage")
+def unit_move(request, unit_id: int):
+    unit = access_unit(request.user, unit_id, capability="units.manage")
+    targets = selectors.unit_list(viewer=request.user, capability="units.manage").exclude(
+        path__startswith=unit.path
+    )
+    form = UnitMoveForm(request.POST or None, units=targets, initial={"parent": unit.parent_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_move(
+                actor=request.user,
+                unit=unit,
+                new_parent=form.cleaned_data["parent"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已将“{unit.name}”调整到“{form.cleaned_data['parent'].name}”之下。")
+            return redirect("people:unit_detail", unit_id=unit.pk)
+    return render(
+        request,
+        "people/unit_move.html",
+        {"title": f"调整隶属：{unit.name}", "form": form, "unit": unit},
+        status=form_status(request, form),
+    )

@@ -58,11 +58,52 @@ def _relative(tree, unit):
     return f"{cadre.pk}/relatives/{rel.pk}"
 
 
+def _entry(tree, unit):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from qinglian.archive.services import entry_record
+
+    pdf = ContentFile(b"%PDF-1.4 matrix", name="d.pdf")
+    return entry_record(actor=None, person=_cadre(tree, unit), kind="info.other", occurred_on=date(2026, 1, 5),
+                        summary="矩阵", attachment=pdf, check_permission=False).pk  # fmt: skip
+
+
+def _warning(tree, unit):
+    from qinglian.archive.models import Warning
+
+    return Warning.objects.create(rule="matrix", unit=unit, key=f"m{unit.pk}-{Warning.objects.count()}",
+                                  explanation="矩阵", raised_on=timezone.localdate(), raised_at=timezone.now()).pk  # fmt: skip
+
+
+def _void(tree, unit):
+    from qinglian.accounts.models import User
+    from qinglian.archive.models import EntryVoid
+
+    requester = User.objects.order_by("id").first()
+    return EntryVoid.objects.create(entry_id=_entry(tree, unit), reason="矩阵", requested_by=requester).pk
+
+
+def _opinion(tree, unit):
+    from qinglian.accounts.models import User
+    from qinglian.archive.models import OpinionRequest
+
+    return OpinionRequest.objects.create(
+        purpose="promotion", as_of=timezone.localdate(), title="矩阵", requested_by=User.objects.order_by("pk")[0],
+        requesting_unit=unit, drafted_at=timezone.now(),
+    ).pk  # fmt: skip
+
+
 # name -> a function (tree, unit) giving the URL part of an object that lives in `unit`
 OBJECTS = {
+    "opinion": _opinion,
     "unit": lambda tree, unit: unit.pk,
     "cadre": lambda tree, unit: _cadre(tree, unit).pk,
     "relative": _relative,
+    "entry": _entry,
+    "warning": _warning,
+    "void": _void,
 }
 
 ROUTES: dict[str, Route] = {
@@ -82,6 +123,7 @@ ROUTES: dict[str, Route] = {
     "people:units": Route("/people/units/"),
     "people:unit_create": Route("/people/units/new/"),
     "people:unit_detail": Route("/people/units/{obj}/", obj="unit"),
+    "people:unit_move": Route("/people/units/{obj}/move/", obj="unit"),
     "people:unit_export": Route("/people/units/export/"),
     "people:cadres": Route("/people/cadres/"),
     "people:cadre_create": Route("/people/cadres/new/"),
@@ -114,6 +156,26 @@ ROUTES: dict[str, Route] = {
     "documents:download": Route("/documents/{doc}/download/", any_user=True, foreign=True),
     "api_tokens:list": Route("/system/api-tokens/"),
     "api_tokens:revoke": Route("/system/api-tokens/{token}/revoke/", method="POST"),
+    "archive:opinions": Route("/archive/opinions/"),
+    "archive:opinion_create": Route("/archive/opinions/new/"),
+    "archive:opinion_template": Route("/archive/opinions/template/"),
+    "archive:opinion_detail": Route("/archive/opinions/{obj}/", obj="opinion"),
+    "archive:opinion_review": Route("/archive/opinions/{obj}/review/", method="POST", obj="opinion"),
+    "archive:opinion_approve": Route("/archive/opinions/{obj}/approve/", method="POST", obj="opinion"),
+    "archive:overview": Route("/archive/"),
+    "archive:warning_act": Route("/archive/warnings/{obj}/act/", method="POST", obj="warning"),
+    "archive:person": Route("/archive/people/{obj}/", obj="cadre"),
+    "archive:person_entry_new": Route("/archive/people/{obj}/entries/new/", obj="cadre"),
+    "archive:unit": Route("/archive/units/{obj}/", obj="unit"),
+    "archive:unit_entry_new": Route("/archive/units/{obj}/entries/new/", obj="unit"),
+    "archive:entry_attachment": Route("/archive/entries/{obj}/attachment/", obj="entry"),
+    "archive:entry_void": Route("/archive/entries/{obj}/void/", obj="entry"),
+    "archive:review_queue": Route("/archive/review/"),
+    "archive:review_decide": Route("/archive/review/{obj}/", method="POST", obj="entry"),
+    "archive:void_queue": Route("/archive/voids/"),
+    "archive:void_decide": Route("/archive/voids/{obj}/", method="POST", obj="void"),
+    "archive:import": Route("/archive/import/"),
+    "archive:import_template": Route("/archive/import/template/"),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.

@@ -39,7 +39,7 @@ def test_upload_with_error_then_fixed_file(
 def test_non_xlsx_upload_is_refused_on_the_page(client, tree, make_user, login):
     login(make_user("org_supervision", tree.county_a))
     response = upload(client, b"MZ\x90\x00 this is not excel" * 50, name="virus.xlsx")
-    assert response.status_code == 200 and "不是 Excel" in response.content.decode()
+    assert response.status_code == 400 and "不是 Excel" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -65,7 +65,7 @@ def test_export_needs_reason_follows_scope_and_masks(client, tree, make_user, lo
     user = make_user("discipline_supervision", tree.county_a)
     login(user)
     response = client.post("/people/cadres/export/", {"reason": ""})
-    assert response.status_code == 200 and "必须填写事由" in response.content.decode()
+    assert response.status_code == 400 and "必须填写事由" in response.content.decode()
     response = client.post("/people/cadres/export/", {"reason": "年度分析"})
     wb = load_workbook(io.BytesIO(response.content))
     values = [[c.value for c in r] for r in wb.active.iter_rows(min_row=2)]

@@ -142,3 +142,11 @@ def test_relatives_import_matches_cadres_and_refuses_unknown(tree, importer, mak
     assert result.ok and result.created == 1
     assert Relative.objects.get().employer_unit == tree.dept_a2
     assert import_relatives(actor=importer, data=xlsx([good], headers)).unchanged == 1
+
+
+def test_error_report_never_shows_a_full_id_number(tree, importer):
+    r = row(1)
+    wrong = r["身份证号"][:17] + ("0" if r["身份证号"][17] != "0" else "1")
+    result = import_cadres(actor=importer, data=xlsx([{**r, "身份证号": wrong}]))
+    assert result.errors and all(wrong not in e.value for e in result.errors)
+    assert result.errors[0].value == wrong[:6] + "********" + wrong[-4:]

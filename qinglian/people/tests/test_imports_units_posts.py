@@ -142,7 +142,7 @@ def test_upload_form_offers_only_the_kinds_the_user_may_import(client, tree, mak
     response = client.post(
         "/people/import/", {"kind": "units", "file": SimpleUploadedFile("u.xlsx", units_file([]))}
     )
-    assert response.status_code == 200 and "请选择您有权导入的内容" in response.content.decode()
+    assert response.status_code == 400 and "请选择您有权导入的内容" in response.content.decode()
 
     login(admin_a)
     page = client.get("/people/import/").content.decode()
@@ -150,7 +150,7 @@ def test_upload_form_offers_only_the_kinds_the_user_may_import(client, tree, mak
     response = client.post(
         "/people/import/", {"kind": "cadres", "file": SimpleUploadedFile("c.xlsx", units_file([]))}
     )
-    assert response.status_code == 200 and not ImportJob.objects.exists()
+    assert response.status_code == 400 and not ImportJob.objects.exists()
 
     login(make_user("leadership", tree.county_a))
     assert client.get("/people/import/").status_code == 403
@@ -192,7 +192,7 @@ def test_units_export_needs_a_reason_follows_scope_and_is_audited(client, tree, 
     user = make_user("township_committee", tree.township)
     login(user)
     response = client.post("/people/units/export/", {"reason": ""})
-    assert response.status_code == 200 and "导出单位信息必须填写事由" in response.content.decode()
+    assert response.status_code == 400 and "导出单位信息必须填写事由" in response.content.decode()
     assert not AuditEvent.objects.filter(action="unit.export").exists()
 
     response = client.post("/people/units/export/", {"reason": "核对单位名录"})

@@ -95,4 +95,18 @@ def test_only_unit_managers_create_units(client, tree, make_user, login):
     assert response.status_code == 302
     assert Unit.objects.get(code="A-D9").path.startswith(tree.county_a.path)
     response = client.post("/people/units/new/", {"name": "", "code": "坏 代码"})
-    assert response.status_code == 200 and "单位代码只能包含" in response.content.decode()
+    assert response.status_code == 400 and "单位代码只能包含" in response.content.decode()
+
+
+def test_unit_move_page_moves_the_subtree_with_a_reason(client, tree, make_user, login):
+    login(make_user("sysadmin", tree.root))
+    url = f"/people/units/{tree.township.pk}/move/"
+    assert "调整隶属" in client.get(url).content.decode()
+    response = client.post(url, {"parent": tree.county_b.pk, "reason": ""})
+    assert response.status_code == 400
+    assert Unit.objects.get(pk=tree.village.pk).path.startswith(tree.county_a.path)
+    response = client.post(url, {"parent": tree.county_b.pk, "reason": "区划调整"})
+    assert response.status_code == 302
+    assert Unit.objects.get(pk=tree.village.pk).path.startswith(tree.county_b.path)
+    own_child = client.post(f"/people/units/{tree.county_b.pk}/move/", {"parent": tree.township.pk, "reason": "x"})
+    assert own_child.status_code == 400
