@@ -67,6 +67,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUBTREE,
             "people.view",
             "archive.view",
+            "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_info",
             "archive.record_appraisal",
@@ -74,6 +75,7 @@ ROLES: dict[str, Role] = {
             "archive.review",
             "archive.approve",
             "archive.opinion_request",
+            "archive.opinions",  # the integrity-opinion pages (requester side)
             "people.manage",
             "people.import",  # the Excel import pages; each kind also needs its own capability
             "people.relatives",
@@ -89,12 +91,14 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUBTREE,
             "people.view",
             "archive.view",
+            "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_status",
             "archive.review",
             "archive.approve",
             "archive.opinion_review",
             "archive.opinion_approve",
+            "archive.opinions",  # the integrity-opinion pages (commission side)
             "people.relatives",
             "sealed.clue_content",
             "documents.create",
@@ -118,6 +122,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUBTREE,
             "people.view",
             "archive.view",
+            "archive.import",  # the archive entries Excel import
             "archive.record_sanction",
             "archive.record_handling",
             "archive.record_status",
@@ -125,6 +130,7 @@ ROLES: dict[str, Role] = {
             "archive.approve",
             "archive.opinion_review",
             "archive.opinion_approve",
+            "archive.opinions",  # the integrity-opinion pages (commission side)
             "people.relatives",
             "sealed.clue_content",
             "idnumber.reveal",
@@ -138,6 +144,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUPERVISED,
             "people.view",
             "archive.view",
+            "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_status",
             "people.relatives",
@@ -151,6 +158,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUBTREE,
             "people.view",
             "archive.view",
+            "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_status",
             "people.relatives",
@@ -186,6 +194,7 @@ ROLES: dict[str, Role] = {
             "8+X专班成员单位",
             ScopeKind.SHARING,
             "archive.submit_external",
+            "archive.import",
             base={"home.view", "workitems.view", "units.view"},
         ),
         _role(

@@ -15,5 +15,12 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from qinglian.archive import rules  # noqa: F401  (registers the archive's rules)
+        from qinglian.core.navigation import NavEntry
+        from qinglian.core.navigation import register as nav_register
+
+        nav_register(NavEntry("监督业务", "廉政档案总览", "archive:overview", "archive.view", 30))
+        nav_register(NavEntry("监督业务", "待审核记录", "archive:review_queue", "archive.review", 32))
+        nav_register(NavEntry("监督业务", "作废审批", "archive:void_queue", "archive.approve", 34))
+        nav_register(NavEntry("监督业务", "档案记录导入", "archive:import", "archive.import", 36))
 
         post_migrate.connect(_sync_kinds, sender=self)

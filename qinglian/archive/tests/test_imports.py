@@ -1,0 +1,145 @@
+"""The Excel import of archive entries: atomic, every bad row reported, per-kind permission,
+partner agencies limited to outside facts, appraisals and commendations that wait for review."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from openpyxl import Workbook
+
+from qinglian.archive.imports import ENTRY_COLUMNS, import_entries
+from qinglian.archive.models import ArchiveEntry
+from qinglian.core.excel import FileRejected
+
+HEADERS = [c.header for c in ENTRY_COLUMNS]
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel("2026-06-15 10:00 +0800", tick=False):
+        yield
+
+
+def xlsx(*rows) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append([row.get(h, "") for h in HEADERS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def row(cadre, kind, **extra) -> dict:
+    return {"身份证号": cadre.test_id_number, "记录类型代码": kind, "发生日期": "2026-01-10",
+            "事实摘要": "导入的记录", **extra}  # fmt: skip
+
+
+@pytest.fixture
+def agency(tree, make_user):
+    user = make_user("taskforce_agency", None, unit=tree.dept_a2)
+    return user
+
+
+def test_org_imports_appraisals_and_a_reimport_changes_nothing(tree, make_user, person, make_cadre):
+    other = make_cadre(tree.dept_a2, "李四", born=date(1979, 9, 9))
+    org = make_user("org_supervision", tree.county_a)
+    data = xlsx(row(person, "appraisal.competent", 所属年度="2025"),
+                row(other, "appraisal.basically_competent", 所属年度="2025", 事实摘要="基本称职"))  # fmt: skip
+    result = import_entries(actor=org, data=data, filename="2025考核.xlsx")
+    assert result.ok and (result.total, result.created) == (2, 2)
+    basic = ArchiveEntry.objects.get(person=other)
+    assert (basic.colour, basic.influence_end, basic.review) == ("blue", date(2026, 12, 31), "not_needed")
+    again = import_entries(actor=org, data=data, filename="2025考核.xlsx")
+    assert (again.created, again.unchanged) == (0, 2)
+    assert ArchiveEntry.objects.count() == 2
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(tree, make_user, person, make_cadre):
+    far = make_cadre(tree.dept_b1, "乙县干部", born=date(1981, 1, 1))
+    case = make_user("case_management", tree.county_a)
+    data = xlsx(
+        row(person, "handling.criticism", 决定人="县纪委"),  # fine on its own
+        row(person, "gov.demerit", 决定人="县监委"),  # no document number
+        {**row(person, "no.such"), "发生日期": "2026-02-30"},
+        {**row(person, "case.opened"), "身份证号": "110101199003071234"},  # bad check digit
+        row(far, "case.opened"),  # outside the scope
+        {**row(person, "party.probation", 决定人="县纪委", 决定文号="x"), "期限（月）": "5"},
+        {**row(person, "case.opened"), "发生日期": "2027-01-01"},
+        row(person, "unit.clue"),
+    )
+    result = import_entries(actor=case, data=data, filename="bad.xlsx")
+    assert not result.ok and result.created == 0
+    reasons = {(e.row, e.column): e.reason for e in result.errors}
+    assert "须有决定文书文号" in reasons[(3, "决定文号")]
+    assert reasons[(4, "记录类型代码")] == "未知的记录类型代码" and reasons[(4, "发生日期")] == "日期不存在"
+    assert (5, "身份证号") in reasons and "110101199003071234" not in str(result.errors)
+    assert "不在您的管理范围内" in reasons[(6, "身份证号")]
+    assert "察看期限" in reasons[(7, "期限（月）")]
+    assert "不能晚于今天" in reasons[(8, "发生日期")]
+    assert "单位记录" in reasons[(9, "记录类型代码")]
+    assert not any(r == 2 for r, _ in reasons)
+    assert ArchiveEntry.objects.count() == 0
+
+
+def test_a_role_may_import_only_the_kinds_it_may_record(tree, make_user, person):
+    org = make_user("org_supervision", tree.county_a)
+    result = import_entries(actor=org, data=xlsx(row(person, "gov.warning", 决定人="x", 决定文号="y")))
+    assert "不能录入“政务警告”" in result.errors[0].reason
+    with pytest.raises(PermissionDenied):
+        import_entries(actor=make_user("leadership", tree.county_a), data=xlsx(row(person, "info.other")))
+
+
+def test_partner_agency_submits_outside_facts_that_wait_for_review(tree, agency, person, make_cadre):
+    far = make_cadre(tree.dept_b1, "乙县干部", born=date(1981, 1, 1))
+    data = xlsx(row(person, "external.audit_finding", 来源文号="东审〔2026〕5号"),
+                row(far, "appraisal.excellent", 所属年度="2025"))  # fmt: skip
+    result = import_entries(actor=agency, data=data, filename="审计局2026年5月.xlsx")
+    assert result.ok and result.created == 2
+    entries = ArchiveEntry.objects.order_by("id")
+    assert {e.review for e in entries} == {"pending"}
+    assert {e.source_agency_id for e in entries} == {tree.dept_a2.pk}
+    assert entries[0].sensitivity == "sealed" and entries[0].source_reference == "东审〔2026〕5号"
+
+
+def test_partner_agency_cannot_submit_handling_or_sanctions(tree, agency, person):
+    result = import_entries(actor=agency, data=xlsx(row(person, "handling.criticism", 决定人="x"),
+                                                    row(person, "info.other")))  # fmt: skip
+    assert len(result.errors) == 2 and ArchiveEntry.objects.count() == 0
+
+
+def test_duplicate_rows_in_one_file_are_reported(tree, make_user, person):
+    org = make_user("org_supervision", tree.county_a)
+    result = import_entries(actor=org, data=xlsx(row(person, "info.training"), row(person, "info.training")))
+    assert result.errors[0].reason == "与第 2 行重复"
+
+
+def test_a_file_that_is_not_excel_is_rejected(tree, make_user):
+    with pytest.raises(FileRejected):
+        import_entries(actor=make_user("org_supervision", tree.county_a), data=b"not excel")
+
+
+def test_import_page_shows_errors_and_imports(tree, make_user, login, person):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(make_user("org_supervision", tree.county_a))
+    assert client.get("/archive/import/").status_code == 200
+    assert client.get("/archive/import/template/")["Content-Type"].startswith("application/vnd.openxml")
+    bad = SimpleUploadedFile("x.xlsx", xlsx(row(person, "nope")))
+    response = client.post("/archive/import/", {"file": bad})
+    assert response.status_code == 400 and "未知的记录类型代码" in response.content.decode()
+    good = SimpleUploadedFile("x.xlsx", xlsx(row(person, "info.training")))
+    assert client.post("/archive/import/", {"file": good}).status_code == 302
+    assert ArchiveEntry.objects.filter(person=person).count() == 1
+    text = SimpleUploadedFile("x.xlsx", b"hello")
+    response = client.post("/archive/import/", {"file": text})
+    assert response.status_code == 400 and ".xlsx" in response.content.decode()
+
+
+def test_import_page_is_refused_without_the_import_capability(tree, make_user, login):
+    assert login(make_user("leadership", tree.county_a)).get("/archive/import/").status_code == 403
