@@ -1,5 +1,6 @@
 from django.urls import path
 
+from qinglian.archive import views
 
 app_name = "archive"
 urlpatterns = [
