@@ -8,7 +8,7 @@ import pytest
 
 
 def start(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QINGLIAN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QINGLIAN_", "DJANGO_"))}
     env.update(
         {"QINGLIAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "qinglian.settings", **env_extra}
     )
