@@ -14,10 +14,12 @@ class ArchiveConfig(AppConfig):
     verbose_name = "廉政档案"
 
     def ready(self):
-        from qinglian.archive import rules  # noqa: F401  (registers the archive's rules)
+        # Importing registers the archive's rules and the opinion letter's document template.
+        from qinglian.archive import letters, rules  # noqa: F401
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
+        nav_register(NavEntry("监督业务", "廉洁意见", "archive:opinions", "archive.opinions", 40))
         nav_register(NavEntry("监督业务", "廉政档案总览", "archive:overview", "archive.view", 30))
         nav_register(NavEntry("监督业务", "待审核记录", "archive:review_queue", "archive.review", 32))
         nav_register(NavEntry("监督业务", "作废审批", "archive:void_queue", "archive.approve", 34))

@@ -87,7 +87,11 @@ def _citation(entry: ArchiveEntry) -> tuple[str, bool]:
     return p.citation, p.unsettled
 
 
-def bars(entries: Iterable[ArchiveEntry], *, as_of: date, known_on: datetime | None = None) -> list[Bar]:
+def bars(entries: Iterable[ArchiveEntry], *, as_of: date, known_on: datetime | None = None,
+         citations: dict | None = None) -> list[Bar]:  # fmt: skip
+    """`citations`: a memo shared by the calls of one batch (e.g. an opinion request), so that the
+    number of queries does not grow with the number of people (a citation is the rule's own)."""
+    memo = {} if citations is None else citations
     out = []
     for e in counting_entries(entries, as_of=as_of, known_on=known_on):
         kind = e.kind
@@ -100,7 +104,10 @@ def bars(entries: Iterable[ArchiveEntry], *, as_of: date, known_on: datetime | N
         )
         if not active:
             continue
-        citation, unsettled = _citation(e)
+        key = (kind.rule, bool(e.period_months and kind.period == Period.GOV_COMBINED))
+        if key not in memo:
+            memo[key] = _citation(e)
+        citation, unsettled = memo[key]
         out.append(Bar(e, kind.effect, frozenset(kind.restrictions), e.influence_end, e.permanent, citation,
                        unsettled))  # fmt: skip
     return sorted(out, key=lambda b: (b.effect != "object", b.entry.effective_on))

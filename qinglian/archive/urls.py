@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.archive import views
+from qinglian.archive import opinion_views, views
 
 app_name = "archive"
 urlpatterns = [
@@ -18,4 +18,10 @@ urlpatterns = [
     path("voids/<int:void_id>/", views.void_decide, name="void_decide"),
     path("import/", views.import_page, name="import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("opinions/", opinion_views.opinion_list, name="opinions"),
+    path("opinions/new/", opinion_views.opinion_create, name="opinion_create"),
+    path("opinions/template/", opinion_views.opinion_template, name="opinion_template"),
+    path("opinions/<int:request_id>/", opinion_views.opinion_detail, name="opinion_detail"),
+    path("opinions/<int:request_id>/review/", opinion_views.opinion_review_view, name="opinion_review"),
+    path("opinions/<int:request_id>/approve/", opinion_views.opinion_approve_view, name="opinion_approve"),
 ]
