@@ -26,3 +26,9 @@ class ArchiveConfig(AppConfig):
         nav_register(NavEntry("监督业务", "档案记录导入", "archive:import", "archive.import", 36))
 
         post_migrate.connect(_sync_kinds, sender=self)
+
+        from qinglian.archive.services import entry_recorded
+        from qinglian.archive.warnings import on_entry_recorded
+
+        # Each write updates that person's grade and warnings and that unit's unit rule.
+        entry_recorded.connect(on_entry_recorded, dispatch_uid="qinglian.archive.warnings")

@@ -1,0 +1,293 @@
+"""A person's grade (等次) from the entries that count, set-based.
+
+The scheme is the `archive.grade` rule (qinglian/archive/rules.py), read as in force on the date
+asked about; every number below is one of its parameters:
+
+- Only entries that count (the semantics of `bars.counting_entries`: reviewed or needing no
+  review, not voided, not superseded or closed — all "as known on" the end of the day asked
+  about) of graded kinds (`EntryKind.graded`), on the person's file, decided within the last
+  `window_years` years (effective date after the same day `window_years` years earlier).
+  Pending states and outside facts are colourless and never graded.
+- Points per entry: black −`black_points`, yellow −`yellow_points`, graded blue (基本称职,
+  不称职) −`blue_points`, red +`red_points`; an entry decided more than `recent_years` years ago
+  counts `older_weight_pct` per cent of that.
+- Score = 100 + the sum, kept within 0–100 (commendations offset deductions; they never lift a
+  score above 100).
+- Grade: 好 from `good_min`, 较好 from `fair_min`, 一般 from `poor_max`, 较差 below it.
+
+Example with the defaults: a 记过 decided 8 months ago → 70 (一般); two 谈话提醒 this year → 84
+(一般); one 诫勉 three years ago → 96 (好); nothing graded → 100 (好).
+
+`person_grade_refresh` (on each write) and `grades_refresh_all` (nightly) run the same SQL: one
+INSERT … SELECT … GROUP BY person … ON CONFLICT DO UPDATE, over one person or over everyone, on
+SQLite and PostgreSQL alike (only the JSON aggregate differs). `PersonGrade.basis` lists each
+entry with the points it contributed, so the page can explain the grade.
+"""
+
+# ruff: noqa: S608 — SQL text is built from table names, fixed fragments and integer id lists
+# read from our own tables; every value is a bound parameter.
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from qinglian.archive.models import ArchiveEntry, EntryKind, PersonGrade
+from qinglian.archive.periods import add_months
+from qinglian.people.models import Cadre
+from qinglian.rules.registry import params
+
+GRADE_RULE = "archive.grade"
+GRADES = ("好", "较好", "一般", "较差")
+COLOUR_KEYS = ("red", "blue", "yellow", "black")
+
+ENTRY = ArchiveEntry._meta.db_table
+KIND = EntryKind._meta.db_table
+CADRE = Cadre._meta.db_table
+GRADE = PersonGrade._meta.db_table
+
+
+# --- shared SQL pieces (also used by warnings and ecology) ---------------------------------------
+
+
+def known_end(as_of: date) -> datetime:
+    """What was known "on" `as_of`: everything recorded before the next local midnight."""
+    return timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
+
+
+def sql_params(as_of: date, **extra) -> dict:
+    """The common named parameters of `counting_sql`, adapted for the database."""
+    ops = connection.ops
+    out = {
+        "as_of": ops.adapt_datefield_value(as_of),
+        "known": ops.adapt_datetimefield_value(known_end(as_of)),
+    }
+    for key, value in extra.items():
+        if isinstance(value, datetime):
+            value = ops.adapt_datetimefield_value(value)
+        elif isinstance(value, date):
+            value = ops.adapt_datefield_value(value)
+        out[key] = value
+    return out
+
+
+def counting_sql(alias: str = "e") -> str:
+    """An entry that counts on %(as_of)s as known on %(known)s (`bars.counting_entries` in SQL).
+
+    `ended_at`/`voided_at` are written when a later entry supersedes or closes the entry, or the
+    void is approved; an entry ended after what was known still counts."""
+    a = alias
+    return (
+        f"{a}.effective_on <= %(as_of)s AND {a}.recorded_at < %(known)s"
+        f" AND ({a}.voided_at IS NULL OR {a}.voided_at >= %(known)s)"
+        f" AND ({a}.ended_at IS NULL OR {a}.ended_at >= %(known)s)"
+        f" AND ({a}.review = 'not_needed' OR ({a}.review = 'accepted' AND {a}.reviewed_at < %(known)s))"
+    )
+
+
+def in_list(values) -> str:
+    """A literal IN list of integers (ids read from our own tables, never user input)."""
+    ids = sorted({int(v) for v in values})
+    return "(" + ", ".join(str(i) for i in ids) + ")" if ids else "(NULL)"
+
+
+def kinds() -> dict[str, EntryKind]:
+    return {k.code: k for k in EntryKind.objects.all()}
+
+
+# --- the scheme ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scheme:
+    window_years: int
+    recent_years: int
+    older_weight_pct: int
+    points: dict[str, int]  # per colour, signed (deductions negative)
+    good_min: Decimal
+    fair_min: Decimal
+    poor_max: Decimal
+    citation: str
+    unsettled: bool
+
+    def window_start(self, as_of: date) -> date:
+        """Entries decided after this day are inside the window."""
+        return add_months(as_of, -12 * self.window_years)
+
+    def recent_start(self, as_of: date) -> date:
+        return add_months(as_of, -12 * self.recent_years)
+
+    def grade_for(self, score) -> str:
+        score = Decimal(score)
+        if score >= self.good_min:
+            return "好"
+        if score >= self.fair_min:
+            return "较好"
+        if score >= self.poor_max:
+            return "一般"
+        return "较差"
+
+
+def scheme(as_of: date, known_on: datetime | None = None) -> Scheme:
+    p = params(GRADE_RULE, as_of=as_of, known_on=known_on)
+    first = next(iter(p.values()))
+    return scheme_from({k: x.value for k, x in p.items()}, first.citation, first.unsettled)
+
+
+def scheme_from(v: dict, citation: str = "", unsettled: bool = False) -> Scheme:
+    """The scheme from the `archive.grade` parameter values (a missing newer key: no weighting)."""
+    return Scheme(
+        window_years=int(v["window_years"]),
+        recent_years=int(v.get("recent_years", v["window_years"])),
+        older_weight_pct=int(v.get("older_weight_pct", 100)),
+        points={
+            "red": int(v["red_points"]),
+            "blue": -int(v["blue_points"]),
+            "yellow": -int(v["yellow_points"]),
+            "black": -int(v["black_points"]),
+        },
+        good_min=Decimal(v["good_min"]),
+        fair_min=Decimal(v["fair_min"]),
+        poor_max=Decimal(v["poor_max"]),
+        citation=citation,
+        unsettled=unsettled,
+    )
+
+
+def points_sql(alias: str = "e") -> str:
+    """The points one entry contributes (needs the %(p_*)s and %(recent)s parameters)."""
+    a = alias
+    return (
+        f"(CASE {a}.colour WHEN 'red' THEN %(p_red)s WHEN 'blue' THEN %(p_blue)s"
+        f" WHEN 'yellow' THEN %(p_yellow)s WHEN 'black' THEN %(p_black)s ELSE 0 END)"
+        f" * (CASE WHEN {a}.effective_on > %(recent)s THEN 100 ELSE %(older_pct)s END) / 100.0"
+    )
+
+
+def scheme_params(s: Scheme, as_of: date) -> dict:
+    return {
+        "p_red": s.points["red"],
+        "p_blue": s.points["blue"],
+        "p_yellow": s.points["yellow"],
+        "p_black": s.points["black"],
+        "older_pct": s.older_weight_pct,
+        "recent": connection.ops.adapt_datefield_value(s.recent_start(as_of)),
+        "window": connection.ops.adapt_datefield_value(s.window_start(as_of)),
+        # floats: SQLite compares a number with a text parameter as text
+        "good_min": float(s.good_min),
+        "fair_min": float(s.fair_min),
+        "poor_max": float(s.poor_max),
+    }
+
+
+def _json_fragments() -> tuple[str, str, str]:
+    """(basis aggregate, counts object, empty basis) for this database."""
+    fields = "'entry', x.id, 'kind', x.kind_code, 'name', x.kind_name, 'colour', x.colour, 'on', x.effective_on, 'points', x.points"
+    counts = "'red', COALESCE(a.red, 0), 'blue', COALESCE(a.blue, 0), 'yellow', COALESCE(a.yellow, 0), 'black', COALESCE(a.black, 0)"
+    if connection.vendor == "postgresql":
+        return f"json_agg(json_build_object({fields}))::jsonb", f"jsonb_build_object({counts})", "'[]'::jsonb"
+    return f"json_group_array(json_object({fields}))", f"json_object({counts})", "json('[]')"
+
+
+def graded_ids(all_kinds=None) -> list[int]:
+    all_kinds = (all_kinds or kinds()).values()
+    return [k.pk for k in all_kinds if k.graded and not k.for_units]
+
+
+def _select(person_filter: str, graded_kinds: list[int]) -> str:
+    """person_id, score, grade, counts, basis — for everyone, or one person (`AND c.id = %(pid)s`)."""
+    basis, counts, empty = _json_fragments()
+    graded = in_list(graded_kinds)
+    entry_filter = person_filter.replace("c.id", "e.person_id")
+    score = "ROUND(CASE WHEN 100 + COALESCE(a.total, 0) > 100 THEN 100 WHEN 100 + COALESCE(a.total, 0) < 0 THEN 0 ELSE 100 + COALESCE(a.total, 0) END, 2)"  # noqa: E501
+    return f"""
+        SELECT c.id AS person_id, {score} AS score,
+               CASE WHEN {score} >= %(good_min)s THEN '好' WHEN {score} >= %(fair_min)s THEN '较好'
+                    WHEN {score} >= %(poor_max)s THEN '一般' ELSE '较差' END AS grade,
+               {counts} AS counts, COALESCE(a.basis, {empty}) AS basis
+        FROM {CADRE} c
+        LEFT JOIN (
+            SELECT x.person_id,
+                   SUM(x.points) AS total,
+                   SUM(CASE WHEN x.colour = 'red' THEN 1 ELSE 0 END) AS red,
+                   SUM(CASE WHEN x.colour = 'blue' THEN 1 ELSE 0 END) AS blue,
+                   SUM(CASE WHEN x.colour = 'yellow' THEN 1 ELSE 0 END) AS yellow,
+                   SUM(CASE WHEN x.colour = 'black' THEN 1 ELSE 0 END) AS black,
+                   {basis} AS basis
+            FROM (
+                SELECT e.id, e.person_id, e.colour, e.effective_on, k.code AS kind_code, k.name AS kind_name,
+                       ROUND({points_sql("e")}, 2) AS points
+                FROM {ENTRY} e JOIN {KIND} k ON k.id = e.kind_id
+                WHERE e.person_id IS NOT NULL AND e.kind_id IN {graded} AND e.effective_on > %(window)s
+                  AND {counting_sql("e")} {entry_filter}
+            ) x
+            GROUP BY x.person_id
+        ) a ON a.person_id = c.id
+        WHERE 1 = 1 {person_filter}
+    """
+
+
+def _upsert(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
+    sql = f"""
+        INSERT INTO {GRADE} (person_id, score, grade, counts, basis, as_of, computed_at)
+        SELECT g.person_id, g.score, g.grade, g.counts, g.basis, %(as_of)s, %(now)s
+        FROM ({_select(person_filter, graded_kinds)}) g
+        WHERE true
+        ON CONFLICT (person_id) DO UPDATE SET
+            score = excluded.score, grade = excluded.grade, counts = excluded.counts,
+            basis = excluded.basis, as_of = excluded.as_of, computed_at = excluded.computed_at
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        return cur.rowcount
+
+
+def _values(as_of: date, s: Scheme, **extra) -> dict:
+    return sql_params(as_of, now=timezone.now(), **extra) | scheme_params(s, as_of)
+
+
+def person_grade_upsert(person_id: int, as_of: date, s: Scheme, graded_kinds: list[int]) -> None:
+    """One person's grade with the scheme and kinds already at hand (the incremental path)."""
+    _upsert("AND c.id = %(pid)s", _values(as_of, s, pid=int(person_id)), graded_kinds)
+
+
+def person_grade_refresh(person_id: int, as_of: date | None = None) -> PersonGrade:
+    """Recompute one person's grade (called after each write to their file) and return it."""
+    as_of = as_of or timezone.localdate()
+    person_grade_upsert(person_id, as_of, scheme(as_of), graded_ids())
+    return PersonGrade.objects.get(person_id=person_id)
+
+
+def grades_refresh_all(as_of: date | None = None) -> int:
+    """Recompute every person's grade in one statement; returns the rows written."""
+    as_of = as_of or timezone.localdate()
+    return _upsert("", _values(as_of, scheme(as_of)), graded_ids())
+
+
+def grade_distribution(as_of: date, *, known_on: datetime | None = None) -> dict[str, int]:
+    """How many people would have each grade on `as_of` (as known then), without writing (backtest)."""
+    values = _values(as_of, scheme(as_of, known_on))
+    sql = f"SELECT g.grade, COUNT(*) FROM ({_select('', graded_ids())}) g GROUP BY g.grade"
+    with connection.cursor() as cur:
+        cur.execute(sql, values)
+        found = dict(cur.fetchall())
+    return {g: int(found.get(g, 0)) for g in GRADES}
+
+
+def grade_explanation(grade: PersonGrade) -> list[str]:
+    """The grade's reasons in Chinese, newest entry first (for the person page)."""
+    s = scheme(grade.as_of)
+    lines = []
+    for item in sorted(grade.basis, key=lambda b: (str(b["on"]), b["entry"]), reverse=True):
+        points = Decimal(str(item["points"])).normalize()
+        sign = "+" if points > 0 else ""
+        lines.append(f"{item['name']}（{str(item['on'])[:10]}）：{sign}{points:f}分")
+    head = f"{grade.grade}（{Decimal(grade.score).normalize():f}分），依据{s.citation}"
+    if s.unsettled:
+        head += "（默认值，依据待核实）"
+    if not lines:
+        lines.append(f"近{s.window_years}年无计分记录")
+    return [head, *lines]

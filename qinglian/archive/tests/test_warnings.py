@@ -1,0 +1,269 @@
+"""Early warnings: each rule firing and not firing at its boundary, dedup, life cycle, to-dos,
+the incremental update after a write and its 50 ms budget."""
+
+import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from qinglian.archive.grading import person_grade_refresh
+from qinglian.archive.models import PersonGrade, Warning
+from qinglian.archive.scan import archive_scan
+from qinglian.archive.warnings import (
+    evaluate,
+    on_entry_recorded,
+    responsible_body,
+    warning_acknowledge,
+    warning_dismiss,
+    warning_handle,
+    warnings_refresh,
+)
+from qinglian.core import workdays
+from qinglian.workitems.models import WorkItem
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = date(2026, 6, 15)
+
+
+def at(day: date, hour: int = 10):
+    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with at(TODAY):
+        yield
+
+
+def raised(rule, as_of=TODAY, **kw):
+    return [c for c in evaluate(as_of, **kw) if c.rule == rule]
+
+
+# --- about to turn black -------------------------------------------------------------------------
+
+
+def test_open_case_warns_about_turning_black_until_it_is_closed(person, record):
+    case = record(person, "case.opened", date(2026, 5, 1))
+    [c] = raised("warning.black_risk")
+    assert (c.key, c.person_id, c.entry_ids) == (f"p{person.pk}:pending:{case.pk}", person.pk, [case.pk])
+    assert "立案审查调查（2026年05月01日）尚未办结" in c.explanation
+    record(person, "case.closed", date(2026, 6, 1), closes=case)
+    assert raised("warning.black_risk") == []
+
+
+def test_two_yellow_points_within_twelve_months_warn_one_day_earlier_does_not(person, record):
+    record(person, "handling.reminder_talk", date(2025, 6, 15))  # exactly 12 months ago: outside
+    second = record(person, "handling.criticism", date(2026, 3, 1))
+    assert raised("warning.black_risk") == []
+    first = record(person, "handling.self_examination", date(2025, 6, 16))
+    [c] = raised("warning.black_risk")
+    assert c.key == f"p{person.pk}:yellow:{first.pk}" and sorted(c.entry_ids) == sorted([first.pk, second.pk])
+    assert "近12个月内有2个黄点" in c.explanation and "责令检查" in c.explanation
+
+
+def test_people_who_left_service_are_not_warned(person, record):
+    from qinglian.people.models import Cadre
+
+    record(person, "case.opened", date(2026, 5, 1))
+    Cadre.objects.filter(pk=person.pk).update(status="retired")
+    assert raised("warning.black_risk") == []
+
+
+# --- influence period ends within 30 days --------------------------------------------------------
+
+
+def test_influence_ending_in_30_days_notifies_31_days_does_not(person, record):
+    # 政务警告: 6 months; decided 2026-01-16 → last day 2026-07-15 = TODAY + 30.
+    e = record(person, "gov.warning", date(2026, 1, 16))
+    assert e.influence_end == TODAY + timedelta(days=30)
+    [c] = raised("warning.influence_ending")
+    assert c.key == f"p{person.pk}:ends:{e.pk}" and "2026年07月15日届满" in c.explanation
+    assert raised("warning.influence_ending", TODAY - timedelta(days=1)) == []
+
+
+def test_influence_ending_is_silent_while_another_bar_runs_longer(person, record):
+    record(person, "gov.warning", date(2026, 1, 16))
+    record(person, "handling.admonishment", date(2026, 3, 1))  # 诫勉, 6 months: runs to 2026-08-31
+    assert raised("warning.influence_ending") == []
+
+
+# --- reported N times in 12 months ---------------------------------------------------------------
+
+
+def test_three_reports_within_twelve_months_warn_two_do_not(person, record):
+    record(person, "allegation.registered", date(2025, 6, 15))  # outside the 12 months
+    record(person, "allegation.registered", date(2025, 9, 1))
+    record(person, "allegation.registered", date(2026, 2, 1))
+    assert raised("warning.repeated_reports") == []
+    last = record(person, "allegation.registered", date(2026, 6, 1))
+    [c] = raised("warning.repeated_reports")
+    assert c.key == f"p{person.pk}:reports:{last.pk}" and len(c.entry_ids) == 3
+    assert "被反映问题3次" in c.explanation
+
+
+# --- inquiry reply overdue -----------------------------------------------------------------------
+
+
+def test_inquiry_is_overdue_the_day_after_its_working_day_deadline(person, record):
+    sent = date(2026, 4, 27)  # before the May Day holiday
+    with at(sent):
+        inquiry = record(person, "handling.inquiry", sent)
+    due = workdays.add_working_days(sent, 15).date
+    assert due > sent + timedelta(days=21)  # the holiday is skipped
+    assert raised("warning.inquiry_overdue", due) == []
+    [c] = raised("warning.inquiry_overdue", due + timedelta(days=1))
+    assert c.key == f"p{person.pk}:inquiry:{inquiry.pk}" and c.params["reply_working_days"] == 15
+    assert f"应于{due:%Y年%m月%d日}前书面回复" in c.explanation
+
+
+def test_answered_inquiry_is_not_overdue(person, record):
+    with at(date(2026, 4, 1)):
+        inquiry = record(person, "handling.inquiry", date(2026, 4, 1))
+    record(person, "handling.inquiry_answered", date(2026, 4, 20), closes=inquiry)
+    assert raised("warning.inquiry_overdue") == []
+
+
+# --- unit with K new points this quarter ---------------------------------------------------------
+
+
+def test_unit_with_five_points_this_quarter_warns_four_do_not(tree, make_cadre, record):
+    from qinglian.archive.services import entry_record
+
+    a, b = make_cadre(tree.dept_a1, "甲"), make_cadre(tree.dept_a1, "乙")
+    record(a, "handling.reminder_talk", date(2026, 3, 31))  # last quarter
+    record(a, "handling.reminder_talk", date(2026, 4, 1))
+    record(b, "handling.criticism", date(2026, 5, 1))
+    record(b, "gov.warning", date(2026, 5, 2))
+    record(a, "commendation", date(2026, 5, 3))  # red: not a point
+    entry_record(actor=None, unit=tree.dept_a1, kind="unit.clue", summary="涉及单位的线索", occurred_on=date(2026, 6, 1),
+                 check_permission=False)  # fmt: skip
+    assert raised("warning.unit_points") == []
+    record(a, "handling.circular", date(2026, 6, 10))
+    [c] = raised("warning.unit_points")
+    assert (c.key, c.unit_id, c.person_id, len(c.entry_ids)) == (
+        f"u{tree.dept_a1.pk}:2026Q2",
+        tree.dept_a1.pk,
+        None,
+        5,
+    )
+    assert "单位问题1个、本单位人员4个" in c.explanation
+
+
+# --- storing, dedup, to-dos, life cycle ----------------------------------------------------------
+
+
+def test_rescan_does_not_raise_the_same_warning_twice(person, record):
+    record(person, "case.opened", date(2026, 5, 1))
+    first = archive_scan()
+    second = archive_scan()
+    assert (first.new_warnings, second.new_warnings) == (1, 0)
+    assert Warning.objects.count() == 1 and WorkItem.objects.count() == 1
+
+
+def test_warning_keeps_rule_params_entries_and_opens_a_todo_for_the_stationed_group(tree, person, record):
+    case = record(person, "case.opened", date(2026, 5, 1))
+    [w] = warnings_refresh(person_id=person.pk)
+    assert (w.rule, w.unit_id, w.status, w.raised_on) == ("warning.black_risk", tree.dept_a1.pk, "new", TODAY)
+    assert w.params == {"months": 12, "yellow_count": 2}
+    assert list(w.entries.all()) == [case]
+    item = WorkItem.objects.get(pk=w.workitem_id)
+    assert (item.assignee_unit_id, item.kind, item.status) == (tree.pz1.pk, "archive.warning", "open")
+    assert item.due_date == workdays.add_working_days(TODAY, 10).date
+    assert item.title == "预警：测试人 即将转为黑点"
+
+
+def test_responsible_body_is_the_supervisor_else_the_nearest_commission(tree):
+    assert responsible_body(tree.dept_a1) == tree.pz1
+    assert responsible_body(tree.village) == tree.t1_committee
+    assert responsible_body(tree.dept_a3) == tree.jw_a  # no supervisor: the county's commission
+    assert responsible_body(tree.township) == tree.t1_committee
+    assert responsible_body(tree.dept_b1) is None  # county B has no commission in the tree
+
+
+@pytest.fixture
+def warning(person, record):
+    record(person, "case.opened", date(2026, 5, 1))
+    [w] = warnings_refresh(person_id=person.pk)
+    return w
+
+
+def test_reviewer_acknowledges_then_handles_and_the_todo_is_completed(tree, make_user, warning):
+    reviewer = make_user("discipline_supervision", tree.county_a)
+    w = warning_acknowledge(actor=reviewer, warning=warning)
+    assert (w.status, w.status_changed_by) == ("acknowledged", reviewer)
+    assert WorkItem.objects.get(pk=w.workitem_id).status == "open"
+    w = warning_handle(actor=reviewer, warning=w, note="已开展提醒谈话")
+    assert (w.status, w.status_note) == ("handled", "已开展提醒谈话")
+    assert WorkItem.objects.get(pk=w.workitem_id).status == "done"
+    with pytest.raises(ValidationError):
+        warning_dismiss(actor=reviewer, warning=w, reason="重复")
+
+
+def test_dismissing_needs_a_reason_and_completes_the_todo(tree, make_user, warning):
+    reviewer = make_user("org_supervision", tree.county_a)
+    with pytest.raises(ValidationError):
+        warning_dismiss(actor=reviewer, warning=warning, reason="  ")
+    assert Warning.objects.get(pk=warning.pk).status == "new"
+    w = warning_dismiss(actor=reviewer, warning=warning, reason="经核实为同一事项的重复登记")
+    assert w.status == "dismissed" and WorkItem.objects.get(pk=w.workitem_id).status == "done"
+
+
+def test_outsider_and_role_without_review_cannot_touch_a_warning(tree, make_user, warning):
+    outsider = make_user("discipline_supervision", tree.county_b)
+    group = make_user("stationed_group", tree.pz1)
+    for user in (outsider, group):
+        with pytest.raises(PermissionDenied):
+            warning_acknowledge(actor=user, warning=warning)
+        with pytest.raises(PermissionDenied):
+            warning_handle(actor=user, warning=warning, note="处置")
+    assert Warning.objects.get(pk=warning.pk).status == "new"
+    assert WorkItem.objects.get(pk=warning.workitem_id).status == "open"
+
+
+# --- incremental ---------------------------------------------------------------------------------
+
+
+def test_writing_an_entry_updates_grade_and_warnings_at_once(
+    tree, person, django_capture_on_commit_callbacks
+):
+    from qinglian.archive.services import entry_record
+
+    def write(kind, day):
+        with django_capture_on_commit_callbacks(execute=True):
+            entry_record(actor=None, person=person, kind=kind, summary="测试", occurred_on=day, decided_by="县纪委",
+                         check_permission=False)  # fmt: skip
+
+    write("handling.reminder_talk", date(2026, 2, 1))
+    assert PersonGrade.objects.get(person=person).grade == "较好"
+    assert not Warning.objects.exists()
+    write("handling.criticism", date(2026, 3, 1))
+    assert PersonGrade.objects.get(person=person).score == 84
+    assert list(Warning.objects.values_list("rule", "person_id")) == [("warning.black_risk", person.pk)]
+
+
+def test_incremental_update_of_a_person_with_200_entries_takes_under_50_ms(tree, person, record):
+    kinds = [
+        "info.training",
+        "appraisal.competent",
+        "info.talk",
+        "allegation.registered",
+        "handling.reminder_talk",
+    ]
+    day = date(2021, 1, 4)
+    for i in range(200):
+        with at(day + timedelta(days=9 * i)):
+            record(person, kinds[i % len(kinds)], day + timedelta(days=9 * i), period_year=2020)
+    on_entry_recorded(None, person_id=person.pk, unit_id=person.unit_id)  # first warnings and to-dos
+    timings = []
+    for n in range(5):
+        record(person, "allegation.registered", TODAY - timedelta(days=n))
+        start = time.perf_counter()
+        on_entry_recorded(None, person_id=person.pk, unit_id=person.unit_id)
+        timings.append(time.perf_counter() - start)
+    assert Warning.objects.filter(rule="warning.repeated_reports").count() >= 2  # it did the work
+    assert person_grade_refresh(person.pk, TODAY).counts["yellow"] > 0
+    print(f"incremental update timings (s): {timings}")
+    assert min(timings) < 0.050, timings
