@@ -2,13 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from qinglian.api import opinion_views, people_views, views
+from qinglian.api import archive_views, people_views, views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("cadres", people_views.CadreViewSet, basename="cadre")
 router.register("relatives", people_views.RelativeViewSet, basename="relative")
-router.register("opinion-requests", opinion_views.OpinionRequestViewSet, basename="opinion-request")
+router.register("archive-entries", archive_views.ArchiveEntryViewSet, basename="archive-entry")
 
 app_name = "api"
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
+    ),
+    path(
+        "v1/cadres/<int:cadre_id>/restrictions/",
+        archive_views.RestrictionsView.as_view(),
+        name="cadre-restrictions",
     ),
     path("v1/", include(router.urls)),
 ]
