@@ -294,3 +294,16 @@ def test_two_hundred_candidates_draft_in_seconds_with_constant_queries(tree, mak
     assert big_reads == small_reads
     assert big.candidates.filter(draft_verdict="object").count() == 40
     assert big.candidates.filter(draft_verdict="postpone").count() == 20
+
+
+def test_a_cadre_id_outside_scope_is_not_found_and_another_commission_cannot_review(
+    users, batch, tree, make_user
+):
+    req = opinion_request_create(
+        actor=users["requester"], purpose="promotion", as_of=AS_OF, title="x",
+        candidates=[batch["乙县"].pk, 99999999, batch["清白"].pk], requesting_unit=tree.county_a,
+    )  # fmt: skip
+    assert _verdicts(req) == {1: "not_found", 2: "not_found", 3: "clear"}
+    other_commission = make_user("discipline_supervision", tree.county_b)
+    with pytest.raises(PermissionDenied):
+        opinion_review(actor=other_commission, request=req, changes={}, dissents={})

@@ -106,8 +106,10 @@ def test_review_page_refuses_a_change_without_reason_then_approval_issues_the_le
     assert "/documents/" in page
     from qinglian.documents.models import Document
 
-    for doc in Document.objects.filter(batch=req.document_batch):
-        assert client.get(f"/documents/{doc.pk}/download/").status_code == 200
+    for user in (people["requester"], people["reviewer"]):
+        login(user)
+        for doc in Document.objects.filter(batch=req.document_batch):
+            assert client.get(f"/documents/{doc.pk}/download/").status_code == 200
     login(people["outsider"])
     for doc in Document.objects.filter(batch=req.document_batch):
         assert client.get(f"/documents/{doc.pk}/download/").status_code == 404
