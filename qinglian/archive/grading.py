@@ -239,6 +239,8 @@ def _upsert(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
         ON CONFLICT (person_id) DO UPDATE SET
             score = excluded.score, grade = excluded.grade, counts = excluded.counts,
             basis = excluded.basis, as_of = excluded.as_of, computed_at = excluded.computed_at
+        WHERE {GRADE}.score IS DISTINCT FROM excluded.score OR {GRADE}.grade IS DISTINCT FROM excluded.grade
+           OR {GRADE}.basis IS DISTINCT FROM excluded.basis
     """
     with connection.cursor() as cur:
         cur.execute(sql, values)
@@ -262,7 +264,9 @@ def person_grade_refresh(person_id: int, as_of: date | None = None) -> PersonGra
 
 
 def grades_refresh_all(as_of: date | None = None) -> int:
-    """Recompute every person's grade in one statement; returns the rows written."""
+    """Recompute every person's grade in one statement; returns the rows written. A row whose
+    score, grade and basis did not change is left alone (its `as_of`/`computed_at` stay those of
+    the last change), so the nightly run writes only what moved."""
     as_of = as_of or timezone.localdate()
     return _upsert("", _values(as_of, scheme(as_of)), graded_ids())
 
