@@ -37,7 +37,15 @@ def decrypt(token: str, *, purpose: str) -> str:
         raise ValueError("密文无法解密：密钥不符或数据已损坏") from exc
 
 
+@lru_cache(maxsize=64)
+def _hash_key(purpose: str, secret: str) -> bytes:
+    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+
+
 def keyed_hash(value: str, *, purpose: str = "id-number") -> str:
-    """HMAC-SHA256 hex of a normalised value; the same input gives the same hash in every table."""
-    key = hashlib.sha256(f"{purpose}:{settings.ID_HASH_KEY}".encode()).digest()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 hex of a normalised value; the same input gives the same hash in every table.
+    (Imports hash every row several times: the key is derived once per purpose, the HMAC is the
+    one-shot C implementation.)"""
+    return hmac.digest(
+        _hash_key(purpose, settings.ID_HASH_KEY), value.strip().upper().encode(), "sha256"
+    ).hex()

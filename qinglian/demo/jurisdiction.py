@@ -89,8 +89,27 @@ VILLAGE_NAMES = [
 ]
 
 
-def build(actor=None, *, seed: int = 20261124, villages_per_township: int = 8) -> dict:
-    """Create the tree (idempotent: returns the existing root if it is there). Returns key units."""
+# Syllables for generated (fictional) county names when a bigger tree is asked for (benchmarks).
+_NAME_HEADS = "安宝长丰福广和华嘉金静乐临龙明宁平庆瑞泰文祥兴永裕云"
+_NAME_TAILS = "安昌川丰河湖江乐林陵宁平山泉水台阳源州"
+
+
+def county_list(counties: int = 3) -> list[tuple[str, str]]:
+    """The three named demo counties, then generated fictional ones (codes C004, C005...)."""
+    extra = [
+        (
+            f"C{i:03d}",
+            f"{_NAME_HEADS[i % len(_NAME_HEADS)]}{_NAME_TAILS[i // len(_NAME_HEADS) % len(_NAME_TAILS)]}县",
+        )
+        for i in range(len(COUNTIES) + 1, counties + 1)
+    ]
+    return (COUNTIES + extra)[:counties]
+
+
+def build(actor=None, *, seed: int = 20261124, villages_per_township: int = 8, counties: int = 3) -> dict:
+    """Create the tree (idempotent: returns the existing root if it is there). Returns key units.
+
+    `counties` above 3 adds generated fictional counties of the same shape (for benchmarks)."""
     if root := Unit.objects.filter(parent__isnull=True).first():
         return _key_units(root)
     rng = random.Random(seed)
@@ -112,7 +131,7 @@ def build(actor=None, *, seed: int = 20261124, villages_per_township: int = 8) -
     mk("QL-JW", "青岚市纪委监委", "discipline_commission", "city", root)
     mk("QL-ZZB", "青岚市委组织部", "party_dept", "city", root)
     mk("QL-XCBAN", "青岚市委巡察办", "party_dept", "city", root)
-    for code, name in COUNTIES:
+    for code, name in county_list(counties):
         county = mk(f"QL-{code}", name, "jurisdiction", "county", root)
         for sub, body, kind in PARTY_BODIES:
             mk(f"QL-{code}-{sub}", body.format(c=name), kind, "county", county)

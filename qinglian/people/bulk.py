@@ -29,6 +29,37 @@ def next_ids(model, n: int) -> range:
     return range(start, start + n)
 
 
+def reserve_ids(model, n: int) -> list[int]:
+    """Allocate n fresh primary keys safely while other sessions write: from the sequence on
+    PostgreSQL; on SQLite (inside a write transaction, which holds the database's write lock) after
+    both the largest id and the AUTOINCREMENT counter, so that a deleted row's id is never reused.
+    Call inside transaction.atomic()."""
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, n],
+            )
+            return [row[0] for row in cur.fetchall()]
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        start = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+        start = max(start, cur.fetchone()[0]) + 1
+    return list(range(start, start + n))
+
+
+def insert_objects(model, objs: Sequence) -> int:
+    """Insert unsaved model instances (pk already set, e.g. from reserve_ids; auto_now fields
+    already filled) with COPY / executemany instead of the ORM's bulk_create. Every concrete
+    column is written."""
+    fields = [f.name for f in model._meta.concrete_fields]
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    return insert_rows(model, fields, [tuple(getattr(o, a) for a in attnames) for o in objs])
+
+
 def _reset_sequence(model) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:

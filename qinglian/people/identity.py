@@ -3,6 +3,8 @@ and search tokens (name, pinyin, initials)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from qinglian.core.crypto import decrypt, encrypt, keyed_hash
@@ -40,6 +42,19 @@ def reveal(enc: str) -> str:
     return decrypt(enc, purpose=ID_PURPOSE) if enc else ""
 
 
+# Imports compute tokens for tens of thousands of names drawn from a few thousand surnames and
+# given names: the pinyin look-ups (the costly part) are cached per surname and per given name,
+# which gives exactly the same readings as converting each name anew.
+@lru_cache(maxsize=8192)
+def _surname_readings(char: str) -> tuple[str, ...]:
+    return tuple(pinyin(char, heteronym=True, style=Style.NORMAL)[0])
+
+
+@lru_cache(maxsize=65536)
+def _given_name_pinyin(given: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(given, style=Style.NORMAL, errors="ignore"))
+
+
 def name_tokens(name: str) -> set[str]:
     """Search tokens for a name: itself, the given name, and full pinyin and initials for every
     reading of the surname (polyphonic surnames: 单 shan/dan, 曾 zeng/ceng, 解 xie/jie...)."""
@@ -49,8 +64,8 @@ def name_tokens(name: str) -> set[str]:
     tokens = {name.lower()}
     if len(name) > 1:
         tokens.add(name[1:].lower())
-    first_readings = pinyin(name[0], heteronym=True, style=Style.NORMAL)[0]
-    rest = lazy_pinyin(name[1:], style=Style.NORMAL, errors="ignore")
+    first_readings = _surname_readings(name[0])
+    rest = _given_name_pinyin(name[1:])
     for surname in dict.fromkeys(first_readings[:4]):
         syllables = [surname, *rest]
         if all(s.isascii() for s in syllables):

@@ -21,6 +21,7 @@ from qinglian.audit.services import audit_record
 from qinglian.core.crypto import keyed_hash
 from qinglian.core.excel import Column, FileRejected, RowError, read_table
 from qinglian.core.idnumber import mask
+from qinglian.people import bulk
 from qinglian.people.cadre_forms import CadreFieldsForm, PastDateField, RelativeForm
 from qinglian.people.forms import UnitForm
 from qinglian.people.identity import id_fields, name_tokens, tail_hashes
@@ -284,15 +285,27 @@ def import_cadres(
     if not result.ok:
         return result
     with transaction.atomic():
-        Cadre.objects.bulk_create(new_cadres, batch_size=BATCH)
-        CadreSearchToken.objects.bulk_create(
-            [CadreSearchToken(cadre=c, token=t) for c in new_cadres for t in c._tokens], batch_size=BATCH * 4
+        # New rows go in with COPY (PostgreSQL) / executemany (SQLite) under ids reserved up front:
+        # much faster than bulk_create for a 50,000-row file (bench/people_import.py).
+        now = timezone.now()
+        for c, pk in zip(new_cadres, bulk.reserve_ids(Cadre, len(new_cadres)), strict=True):
+            c.pk, c.created_at, c.updated_at = pk, now, now
+        bulk.insert_objects(Cadre, new_cadres)
+        tokens = [(c.pk, t) for c in new_cadres for t in c._tokens]
+        bulk.insert_rows(
+            CadreSearchToken,
+            bulk.TOKEN_LOAD_FIELDS,
+            [
+                (pk, cadre_id, t)
+                for pk, (cadre_id, t) in zip(
+                    bulk.reserve_ids(CadreSearchToken, len(tokens)), tokens, strict=True
+                )
+            ],
         )
-        Post.objects.bulk_create(
-            [Post(cadre=c, unit=c.unit, title=c.post_title or "—", level=c.post_level, start_date=c._post_start)
-             for c in new_cadres],
-            batch_size=BATCH,
-        )  # fmt: skip
+        bulk.insert_rows(Post, bulk.POST_LOAD_FIELDS, [
+            (pk, c.pk, c.unit_id, c.post_title or "—", c.post_level, c._post_start, None, "")
+            for pk, c in zip(bulk.reserve_ids(Post, len(new_cadres)), new_cadres, strict=True)
+        ])  # fmt: skip
         if updates:
             Cadre.objects.bulk_update(updates, [*CADRE_FIELDS, "search_text", "updated_at"], batch_size=BATCH)
             CadreSearchToken.objects.filter(cadre__in=renamed).delete()
