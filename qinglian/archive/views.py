@@ -32,6 +32,7 @@ from qinglian.archive.forms import (
 )
 from qinglian.archive.kinds import COLOUR_LABELS
 from qinglian.archive.models import ArchiveEntry
+from qinglian.archive.timeline import timeline_rows
 from qinglian.core.excel import FileRejected, template
 from qinglian.core.files import attachment
 from qinglian.core.pagination import paginate, query_without_page
@@ -77,6 +78,7 @@ def person_file(request, cadre_id: int):
             "file": file,
             "grade_lines": grade_explanation(file.grade) if file.grade else [],
             "entries": entries,
+            "rows": timeline_rows(entries, today=today),
             "form": form,
             "filtered": bool(filters and any(filters.values())),
             "counts": [(c, label, counts.get(c, 0)) for c, label in COLOURS],

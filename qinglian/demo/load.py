@@ -62,6 +62,7 @@ def load(data_dir: Path) -> dict:
         return json.loads(logins_file.read_text())
     units = jurisdiction.build()
     load_cadres()
+    _load_archive()
     users = []
     for role, username, name, unit_code, anchor_code in DEMO_USERS:
         password = secrets.token_urlsafe(9)
@@ -89,6 +90,17 @@ def load(data_dir: Path) -> dict:
     logins_file.write_text(json.dumps(logins, ensure_ascii=False, indent=2))
     logins_file.chmod(0o600)
     return logins
+
+
+def _load_archive() -> None:
+    """Archive histories for the demo cadres, and the prepared situations printed for the visitor."""
+    from qinglian.demo.archive_gen import generate
+
+    archive = generate()
+    if archive.prepared:
+        print("  廉政档案演示情形 prepared archive situations:", flush=True)
+        for situation, who in archive.prepared.items():
+            print(f"    {situation}：{who}", flush=True)
 
 
 def _link_self_service(username: str, unit) -> None:

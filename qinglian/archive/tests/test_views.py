@@ -387,3 +387,12 @@ def test_navigation_offers_the_overview_and_the_review_queue(tree, make_user, lo
     assert "廉政档案总览" in page and "待审核记录" in page
     page = login(make_user("leadership", tree.county_a)).get("/").content.decode()
     assert "廉政档案总览" in page and "待审核记录" not in page
+
+
+def test_timeline_escapes_what_users_typed(tree, make_user, login, person, record):
+    record(
+        person, "info.other", date(2026, 1, 5), summary='<script>alert("x")</script>', decided_by="<b>甲</b>"
+    )
+    page = login(make_user("leadership", tree.county_a)).get(url(person)).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<b>甲</b>" not in page
