@@ -147,6 +147,7 @@ ROLES: dict[str, Role] = {
             "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_status",
+            "archive.review",
             "people.relatives",
             "sealed.clue_content",
             "documents.create",
@@ -161,6 +162,7 @@ ROLES: dict[str, Role] = {
             "archive.import",  # the archive entries Excel import
             "archive.record_handling",
             "archive.record_status",
+            "archive.review",
             "people.relatives",
             "sealed.clue_content",
             "documents.create",

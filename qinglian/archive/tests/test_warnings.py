@@ -213,14 +213,20 @@ def test_dismissing_needs_a_reason_and_completes_the_todo(tree, make_user, warni
 
 def test_outsider_and_role_without_review_cannot_touch_a_warning(tree, make_user, warning):
     outsider = make_user("discipline_supervision", tree.county_b)
-    group = make_user("stationed_group", tree.pz1)
-    for user in (outsider, group):
+    reader = make_user("leadership", tree.county_a)  # sees the file, may not handle warnings
+    for user in (outsider, reader):
         with pytest.raises(PermissionDenied):
             warning_acknowledge(actor=user, warning=warning)
         with pytest.raises(PermissionDenied):
             warning_handle(actor=user, warning=warning, note="处置")
     assert Warning.objects.get(pk=warning.pk).status == "new"
     assert WorkItem.objects.get(pk=warning.workitem_id).status == "open"
+
+
+def test_the_stationed_group_that_gets_the_to_do_can_handle_the_warning(tree, make_user, warning):
+    group = make_user("stationed_group", tree.pz1)
+    warning_acknowledge(actor=group, warning=warning)
+    assert Warning.objects.get(pk=warning.pk).status == "acknowledged"
 
 
 # --- incremental ---------------------------------------------------------------------------------
