@@ -188,106 +188,53 @@ def overview_root(user):
 
 
 # --- unit ecology and the county heat map --------------------------------------------------------
-# The archive-scan helper's `archive.ecology` computes the picture when present; until then (and as
-# a fallback) these minimal, set-based versions answer: colour counts of the points that count
-# (members' and unit-level), by quarter, and per child unit of the root.
+# The numbers come from `archive.ecology` (set-based, the archive-scan helper's); these shape them
+# for the pages and keep them within the viewer's scope.
 
 COLOUR_KEYS = ("red", "blue", "yellow", "black")
 
 
-def _counting(prefix_path: str, since: date, as_of: date) -> QuerySet[ArchiveEntry]:
-    return ArchiveEntry.objects.filter(
-        unit__path__startswith=prefix_path,
-        effective_on__gte=since,
-        effective_on__lte=as_of,
-        voided_at__isnull=True,
-        review__in=(ArchiveEntry.Review.NOT_NEEDED, ArchiveEntry.Review.ACCEPTED),
-        colour__in=COLOUR_KEYS,
-    )
-
-
-def _quarter_start(d: date) -> date:
-    return date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
-
-
 def unit_picture(unit, *, viewer, as_of: date, quarters: int = 8) -> dict:
-    """Members' grade distribution, colour counts of the last 12 months, and the quarterly trend."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncQuarter
+    """The unit's ecology, its quarterly trend (chart data), peers in the viewer's scope, and a heat
+    map of its child units when it has any."""
+    from qinglian.archive import ecology
+    from qinglian.people.models import Unit
 
-    grades = dict(
-        PersonGrade.objects.filter(person__unit__path__startswith=unit.path)
-        .values_list("grade")
-        .annotate(n=Count("id"))
-        .values_list("grade", "n")
-    )
-    members = unit.cadres.count() if unit.kind != "jurisdiction" else None
-    year_ago = add_months(as_of, -12)
-    last_year = dict(
-        _counting(unit.path, year_ago, as_of)
-        .values_list("colour")
-        .annotate(n=Count("id"))
-        .values_list("colour", "n")
-    )
-    first = add_months(_quarter_start(as_of), -3 * (quarters - 1))
-    labels = []
-    q = first
-    while q <= as_of:
-        labels.append(f"{q.year}Q{(q.month - 1) // 3 + 1}")
-        q = add_months(q, 3)
-    series = {c: [0] * len(labels) for c in COLOUR_KEYS}
-    rows = (
-        _counting(unit.path, first, as_of)
-        .annotate(q=TruncQuarter("effective_on"))
-        .values_list("q", "colour")
-        .annotate(n=Count("id"))
-    )
-    for q, colour, n in rows:
-        q = q.date() if hasattr(q, "date") else q
-        label = f"{q.year}Q{(q.month - 1) // 3 + 1}"
-        if label in labels:
-            series[colour][labels.index(label)] += n
-    try:
-        from qinglian.archive import ecology
-    except ImportError:
-        ecology = None
+    eco = ecology.unit_ecology(unit, as_of)
+    trend = ecology.unit_trend(unit, quarters, as_of=as_of)
+    allowed = scope(viewer, "archive.view")
+    peers = ecology.peer_comparison(unit, as_of)
+    paths = dict(Unit.objects.filter(pk__in=[p["unit_id"] for p in peers]).values_list("pk", "path"))
+    peers = [p for p in peers if p["is_self"] or any(paths[p["unit_id"]].startswith(x) for x in allowed.prefixes)
+             or p["unit_id"] in allowed.unit_ids]  # fmt: skip
     return {
-        "grades": [(g, grades.get(g, 0)) for g in ("好", "较好", "一般", "较差")],
-        "graded_total": sum(grades.values()),
-        "members": members,
-        "last_year": [(c, last_year.get(c, 0)) for c in COLOUR_KEYS],
-        "trend": {"quarters": labels, "series": series},
-        "ecology": ecology,
+        "eco": eco,
+        "grades": list(eco["grades"].items()),
+        "last_year": [(c, eco["last_12_months"].get(c, 0)) for c in COLOUR_KEYS],
+        "sealed": eco["sealed_entries"] if scope(viewer, "sealed.clue_content").contains(unit) else None,
+        "trend": {
+            "quarters": [t["quarter"] for t in trend],
+            "series": {c: [t[c] for t in trend] for c in COLOUR_KEYS},
+        },
+        "peers": peers,
+        "heatmap": heatmap(unit, as_of=as_of) if unit.kind in ("jurisdiction", "township") else None,
     }
 
 
-def heatmap(root, *, as_of: date) -> dict:
-    """Points of the last 12 months per child unit of `root` (its subtree), by colour."""
-    from django.db.models import Count
+def heatmap(root, *, as_of: date) -> dict | None:
+    """Yellow and black points and unit-level entries of each child unit of `root` (its subtree),
+    for the ECharts heat map; the unit's score and grade go in its label."""
+    from qinglian.archive import ecology
 
-    from qinglian.people.models import Unit
-
-    children = list(Unit.objects.filter(parent=root, is_active=True).order_by("sort_order", "path"))
-    if not children:
-        children = [root]
-    by_path = {u.path: u for u in children}
-    counts = {u.pk: dict.fromkeys(COLOUR_KEYS, 0) for u in children}
-    rows = (
-        _counting(root.path, add_months(as_of, -12), as_of)
-        .values_list("unit__path", "colour")
-        .annotate(n=Count("id"))
-    )
-    depth = len(children[0].path.strip("/").split("/"))
-    for path, colour, n in rows:
-        head = "/" + "/".join(path.strip("/").split("/")[:depth]) + "/"
-        unit = by_path.get(head)
-        if unit is not None:
-            counts[unit.pk][colour] += n
+    rows = [r for r in ecology.county_heatmap(root, as_of) if r["depth"] == root.depth + 1]
+    if not rows:
+        return None
+    metrics = [("yellow", "黄点"), ("black", "黑点"), ("unit_entries", "单位记录")]
     return {
-        "units": [{"id": u.pk, "name": u.name} for u in children],
-        "colours": list(COLOUR_KEYS),
-        "values": [
-            [x, y, counts[u.pk][c]] for y, u in enumerate(children) for x, c in enumerate(COLOUR_KEYS)
+        "units": [
+            {"id": r["unit_id"], "name": f"{r['unit']}（{r['grade']} {r['score']:.0f}分）"} for r in rows
         ],
-        "max": max([1, *(counts[u.pk][c] for u in children for c in ("yellow", "black"))]),
+        "metrics": [label for _, label in metrics],
+        "values": [[x, y, r[key]] for y, r in enumerate(rows) for x, (key, _) in enumerate(metrics)],
+        "max": max([1, *(r[key] for r in rows for key, _ in metrics)]),
     }

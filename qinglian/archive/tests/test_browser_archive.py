@@ -43,7 +43,9 @@ def no_horizontal_overflow(page) -> None:
     )
 
 
-def test_record_a_sanction_and_see_the_black_dot_and_the_restriction(page, live_server, tree, anguan, cadre):
+def test_record_a_sanction_and_see_the_black_dot_and_the_restriction(
+    page, new_page, live_server, tree, anguan, cadre, make_user, make_cadre
+):
     today = timezone.localdate()
     login_via_form(page, live_server, "anguan", PASSWORD)
     page.goto(f"{live_server.url}/archive/people/{cadre.pk}/")
@@ -75,9 +77,30 @@ def test_record_a_sanction_and_see_the_black_dot_and_the_restriction(page, live_
 
     page.goto(f"{live_server.url}/archive/")
     expect(page.locator("#heatmap-chart canvas")).to_have_count(1)
+    snap(page, "archive-overview-desktop")
     page.goto(f"{live_server.url}/archive/units/{tree.dept_a1.pk}/")
     expect(page.locator("#trend-chart canvas")).to_have_count(1)
     snap(page, "archive-unit-desktop")
+
+    # The organisation department then asks for an opinion on three candidates: the sanction just
+    # recorded is the reason for an objection (the rest of the opinion journey: test_opinions_browser).
+    others = [
+        make_cadre(tree.dept_a2, name, born=date(1980 + i, 3, 3)) for i, name in enumerate(["吴平", "郑和"])
+    ]
+    totp_device_for(make_user("org_supervision", tree.county_a, unit=tree.county_a, username="zuzhi"))
+    requester = new_page()
+    login_via_form(requester, live_server, "zuzhi", PASSWORD)
+    requester.goto(f"{live_server.url}/archive/opinions/new/")
+    requester.get_by_label("事由").fill("科级干部提拔")
+    requester.get_by_label("基准日期").fill(today.isoformat())
+    numbers = [cadre.test_id_number, *(o.test_id_number for o in others)]
+    requester.get_by_label("粘贴身份证号").fill("\n".join(numbers))
+    with requester.expect_navigation():
+        requester.get_by_role("button", name="生成意见草稿").click()
+    from qinglian.archive.models import OpinionRequest
+
+    drafted = {c.cadre_id: c.draft_verdict for c in OpinionRequest.objects.get().candidates.all()}
+    assert drafted == {cadre.pk: "object", others[0].pk: "clear", others[1].pk: "clear"}
 
 
 def test_the_file_page_fits_a_phone(new_page, live_server, tree, anguan, cadre, record):

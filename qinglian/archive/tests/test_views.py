@@ -3,6 +3,8 @@ and void queues, the unit and county pages, and fixed query counts."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -396,3 +398,23 @@ def test_timeline_escapes_what_users_typed(tree, make_user, login, person, recor
     page = login(make_user("leadership", tree.county_a)).get(url(person)).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<b>甲</b>" not in page
+
+
+def test_county_page_has_a_heat_map_of_its_units_and_peers_stay_in_scope(
+    tree, make_user, login, person, record
+):
+    record(person, "gov.demerit", date(2026, 3, 1))
+    record(person, "case.opened", date(2026, 5, 1))
+    discipline = login(make_user("discipline_supervision", tree.county_a))
+    page = discipline.get(f"/archive/units/{tree.county_a.pk}/").content.decode()
+    heat = json.loads(re.search(r'id="heatmap-data" type="application/json">(.*?)</script>', page).group(1))
+    assert any(u["name"].startswith("甲县教育局（") for u in heat["units"])
+    assert heat["metrics"] == ["黄点", "黑点", "单位记录"]
+    assert "另有密封记录 1 条" in page
+    page = discipline.get(f"/archive/units/{tree.dept_a1.pk}/").content.decode()
+    assert 'data-testid="peers"' in page and "甲县财政局" in page and "乙县教育局" not in page
+    stationed = login(make_user("stationed_group", tree.pz1))
+    page = stationed.get(f"/archive/units/{tree.dept_a1.pk}/").content.decode()
+    assert "甲县水利局" not in page  # a peer outside the stationed group's departments
+    leader = login(make_user("leadership", tree.county_a))
+    assert "另有密封记录" not in leader.get(f"/archive/units/{tree.county_a.pk}/").content.decode()

@@ -39,11 +39,11 @@
     var map = echarts.init(heatEl);
     map.setOption({
       tooltip: {
-        formatter: function (p) { return names[p.value[1]] + "<br>" + LABELS[heat.colours[p.value[0]]] + "：" + p.value[2]; }
+        formatter: function (p) { return names[p.value[1]] + "<br>" + heat.metrics[p.value[0]] + "：" + p.value[2]; }
       },
-      grid: { left: 150, right: 16, top: 10, bottom: 70 },
-      xAxis: { type: "category", data: heat.colours.map(function (c) { return LABELS[c]; }), splitArea: { show: true } },
-      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 140, overflow: "truncate" } },
+      grid: { left: 8, right: 16, top: 10, bottom: 70, containLabel: true },
+      xAxis: { type: "category", data: heat.metrics, splitArea: { show: true } },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 200, overflow: "truncate" } },
       visualMap: { min: 0, max: heat.max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
                    inRange: { color: ["#f8f9fa", "#f2b705", "#b3261e"] } },
       series: [{ type: "heatmap", data: heat.values, label: { show: true } }]
