@@ -112,7 +112,7 @@ def main(argv=None) -> int:
         cur.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     root = Unit.objects.get(parent__isnull=True)
     rows = []
-    for role in ("discipline_supervision", "leadership"):
+    for role in ("leadership", "discipline_supervision"):
         user = user_create(
             actor=None, username=f"bench_{role}", display_name="基准测试", unit=root, password=None
         )
