@@ -197,10 +197,16 @@ def _bulk_session() -> Iterator[None]:
             cur.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-@transaction.atomic
 def load(*, cadres: list[tuple], tokens: list[tuple], posts: list[tuple], relatives: list[tuple]) -> dict:
-    with _bulk_session():
-        return _load(cadres=cadres, tokens=tokens, posts=posts, relatives=relatives)
+    """Insert everything in one transaction. On SQLite, foreign keys are checked once for the
+    whole load (PRAGMA foreign_key_check, as Django's loaddata does) rather than row by row —
+    possible only outside an enclosing transaction; inside one they stay checked per row. A
+    dangling reference raises IntegrityError and nothing is written."""
+    tables = [m._meta.db_table for m in (Cadre, CadreSearchToken, Post, Relative)]
+    with connection.constraint_checks_disabled(), transaction.atomic(), _bulk_session():
+        counts = _load(cadres=cadres, tokens=tokens, posts=posts, relatives=relatives)
+        connection.check_constraints(table_names=tables)
+    return counts
 
 
 def _load(*, cadres: list[tuple], tokens: list[tuple], posts: list[tuple], relatives: list[tuple]) -> dict:
