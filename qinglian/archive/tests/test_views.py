@@ -418,3 +418,19 @@ def test_county_page_has_a_heat_map_of_its_units_and_peers_stay_in_scope(
     assert "甲县水利局" not in page  # a peer outside the stationed group's departments
     leader = login(make_user("leadership", tree.county_a))
     assert "另有密封记录" not in leader.get(f"/archive/units/{tree.county_a.pk}/").content.decode()
+
+
+def test_demo_generator_gives_everyone_five_appraisals_with_computed_periods(tree, make_cadre):
+    from qinglian.demo.archive_gen import generate
+
+    cadres = [make_cadre(tree.dept_a1, f"演示{i}", born=date(1970 + i, 1, 1)) for i in range(30)]
+    out = generate(seed=1, today=date(2026, 6, 15), scan=False)
+    assert out.entries == ArchiveEntry.objects.count() > 150
+    for c in cadres:
+        years = sorted(ArchiveEntry.objects.filter(person=c, kind__code__startswith="appraisal.")
+                       .values_list("period_year", flat=True))  # fmt: skip
+        assert years == [2021, 2022, 2023, 2024, 2025]
+    basic = ArchiveEntry.objects.filter(kind__code="appraisal.basically_competent").first()
+    if basic is not None:
+        assert basic.influence_end == date(basic.period_year + 1, 12, 31)
+    assert generate(seed=1, today=date(2026, 6, 15), scan=False).entries == 0  # idempotent
