@@ -17,6 +17,9 @@ from qinglian.people.cadre_forms import CadreForm, RelativeForm
 from qinglian.people.forms import CadreFilterForm
 from qinglian.people.models import Relative
 
+# Counting every match of a province-wide list costs more than the page (bench/people_list.py).
+CADRE_LIST_COUNT_CAP = 10_000
+
 
 @capability_required("people.view")
 def cadre_list(request):
@@ -30,7 +33,7 @@ def cadre_list(request):
         {
             "title": "干部名册",
             "form": form,
-            "page": paginate(request, cadres),
+            "page": paginate(request, cadres, count_cap=CADRE_LIST_COUNT_CAP),
             "query": query_without_page(request),
             "can_manage": has_capability(request.user, "people.manage"),
         },
