@@ -51,6 +51,9 @@ class PersonFile:
     grade: PersonGrade | None = None
     warnings: list[Warning] = field(default_factory=list)
     reads_sealed: bool = False
+    # For viewers who may not read sealed entries: whether sealed pending matters (an open case,
+    # verification or inquiry) bar use — shown as "有待核实事项" without any detail.
+    pending_sealed: bool = False
 
 
 def person_file(person, *, viewer, as_of: date) -> PersonFile:
@@ -84,8 +87,17 @@ def person_file(person, *, viewer, as_of: date) -> PersonFile:
     warnings = Warning.objects.filter(person=person).order_by("-raised_at", "-id")
     if not sealed:
         warnings = warnings.exclude(entries__sensitivity=ArchiveEntry.Sensitivity.SEALED)
+    pending_sealed = False
+    if not sealed:
+        hidden = list(
+            ArchiveEntry.objects.filter(
+                person=person, voided_at__isnull=True, sensitivity=ArchiveEntry.Sensitivity.SEALED
+            ).select_related("kind")
+        )
+        pending_sealed = any(b.effect == "postpone" for b in bars(hidden, as_of=as_of)) if hidden else False
     return PersonFile(
         person=person,
+        pending_sealed=pending_sealed,
         entries=entries,
         superseded_by=superseded_by,
         closed_by=closed_by,

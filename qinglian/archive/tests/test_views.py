@@ -434,3 +434,17 @@ def test_demo_generator_gives_everyone_five_appraisals_with_computed_periods(tre
     if basic is not None:
         assert basic.influence_end == date(basic.period_year + 1, 12, 31)
     assert generate(seed=1, today=date(2026, 6, 15), scan=False).entries == 0  # idempotent
+
+
+def test_reader_without_sealed_access_sees_only_that_matters_are_pending(
+    client, tree, make_user, login, person, record
+):
+    from datetime import date
+
+    record(person, "case.opened", date(2026, 1, 5), summary="立案审查：涉嫌违规插手工程")
+    login(make_user("org_supervision", tree.county_a))
+    page = client.get(f"/archive/people/{person.pk}/").content.decode()
+    assert "有待核实事项" in page and "插手工程" not in page and "立案" not in page
+    login(make_user("discipline_supervision", tree.county_a))
+    page = client.get(f"/archive/people/{person.pk}/").content.decode()
+    assert "插手工程" in page and "有待核实事项，暂缓" not in page
