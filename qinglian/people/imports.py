@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -122,6 +123,14 @@ class ImportResult:
 Progress = Callable[[int, int], None]
 
 
+@lru_cache(maxsize=64)
+def _choice_map(choices) -> dict[str, str]:
+    """Label or value -> value, for a TextChoices class: built once, not once per cell."""
+    mapping = {label: value for value, label in choices.choices}
+    mapping.update({value: value for value, _ in choices.choices})
+    return mapping
+
+
 def _to_form_data(
     values: dict, columns: list[Column], choice_fields: dict | None = None
 ) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -131,8 +140,7 @@ def _to_form_data(
     for col in columns:
         raw = values.get(col.header, "")
         if col.field in choice_fields and raw:
-            mapping = {label: value for value, label in choice_fields[col.field].choices}
-            mapping.update({value: value for value, _ in choice_fields[col.field].choices})
+            mapping = _choice_map(choice_fields[col.field])
             if raw not in mapping:
                 problems.append(
                     (col.header, raw, f"“{raw}”不是有效的{col.header}，可选：{'、'.join(col.choices)}")
