@@ -194,15 +194,15 @@ class Gender(models.TextChoices):
 class Cadre(models.Model):
     """A supervised person. The ID number is stored encrypted, matched by keyed hash, shown masked."""
 
-    name = models.CharField("姓名", max_length=32, db_index=True)
+    name = models.CharField("姓名", max_length=32)
     gender = models.CharField("性别", max_length=8, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=16, default="汉族")
     birth_date = models.DateField("出生日期")
     id_number_enc = models.TextField("身份证号（密文）", blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
-    id_tail5_hash = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
-    id_tail6_hash = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
+    id_tail5_hash = models.CharField(max_length=16, blank=True, editable=False)
+    id_tail6_hash = models.CharField(max_length=16, blank=True, editable=False)
     review_note = models.CharField(
         "待核实事项",
         max_length=255,
@@ -251,10 +251,24 @@ class Cadre(models.Model):
         verbose_name = "干部"
         verbose_name_plural = "干部"
         ordering = ["unit__path", "name", "id"]
+        # Plain B-tree indexes declared here rather than db_index=True / unique=True on the fields:
+        # on PostgreSQL those also create a varchar_pattern_ops "_like" index that nothing queries
+        # and that every bulk load would have to rebuild. The partial unique index is a separate
+        # CREATE UNIQUE INDEX on SQLite too, so people.bulk can drop and rebuild it.
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["post_level", "status"]),
             models.Index(fields=["birth_date"]),
+            models.Index(fields=["name"], name="people_cadre_name_idx"),
+            models.Index(fields=["id_tail5_hash"], name="people_cadre_tail5_idx"),
+            models.Index(fields=["id_tail6_hash"], name="people_cadre_tail6_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=models.Q(id_number_hash__isnull=False),
+                name="people_cadre_id_hash_unique",
+            )
         ]
 
     def __str__(self):
@@ -269,7 +283,8 @@ class CadreSearchToken(models.Model):
     """Prefix-searchable tokens of a cadre's name: the name, pinyin and initials (all readings of the
     surname, so that 单 finds both shan and dan). A B-tree prefix scan on both databases."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="search_tokens")
+    # No index of its own: the unique (cadre, token) constraint leads with cadre_id.
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
     token = models.CharField(max_length=64)
 
     class Meta:
@@ -333,7 +348,7 @@ class Relative(models.Model):
     name = models.CharField("姓名", max_length=32)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
     employer_unit = models.ForeignKey(
         Unit,
@@ -343,9 +358,7 @@ class Relative(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    employer_credit_code = models.CharField(
-        "工作单位统一社会信用代码", max_length=18, blank=True, db_index=True
-    )
+    employer_credit_code = models.CharField("工作单位统一社会信用代码", max_length=18, blank=True)
     employer_name = models.CharField("工作单位名称", max_length=100, blank=True)
     job = models.CharField("职务/职业", max_length=100, blank=True)
     abroad = models.BooleanField("在国（境）外", default=False)
@@ -361,6 +374,11 @@ class Relative(models.Model):
         verbose_name = "亲属"
         verbose_name_plural = "亲属"
         ordering = ["cadre_id", "relation", "id"]
+        # Explicit indexes: no PostgreSQL "_like" twin (see Cadre.Meta).
+        indexes = [
+            models.Index(fields=["id_number_hash"], name="people_rel_id_hash_idx"),
+            models.Index(fields=["employer_credit_code"], name="people_rel_credit_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_relation_display()} {self.name}"
