@@ -341,6 +341,20 @@ def import_cadres(
     return result
 
 
+_RELATIVE_TEXT = ("employer_credit_code", "employer_name", "job", "source")
+_RELATIVE_OTHER = ("birth_date", "source_date", "abroad", "emigrated")
+
+
+def _relative_unchanged(current: Relative, cleaned: dict) -> bool:
+    """Whether a re-imported row says nothing new about an existing relative."""
+    unit = cleaned.get("employer_unit")
+    return (
+        all(getattr(current, k) == (cleaned.get(k) or "") for k in _RELATIVE_TEXT)
+        and all(getattr(current, k) == cleaned.get(k) for k in _RELATIVE_OTHER)
+        and current.employer_unit_id == (unit.pk if unit else None)
+    )
+
+
 def import_relatives(
     *, actor, data: bytes, filename: str = "", progress: Progress | None = None
 ) -> ImportResult:
@@ -406,25 +420,7 @@ def import_relatives(
         for _number, values, form, _problems in parsed_rows:
             cadre = values["_cadre"]
             current = existing.get((cadre.pk, form.cleaned_data["relation"], form.cleaned_data["name"]))
-            if (
-                current is not None
-                and all(
-                    getattr(current, k)
-                    == (form.cleaned_data.get(k) or ("" if isinstance(getattr(current, k), str) else None))
-                    for k in (
-                        "employer_credit_code",
-                        "employer_name",
-                        "job",
-                        "birth_date",
-                        "source",
-                        "source_date",
-                    )
-                )
-                and current.employer_unit_id
-                == (form.cleaned_data["employer_unit"].pk if form.cleaned_data["employer_unit"] else None)
-                and current.abroad == form.cleaned_data["abroad"]
-                and current.emigrated == form.cleaned_data["emigrated"]
-            ):
+            if current is not None and _relative_unchanged(current, form.cleaned_data):
                 result.unchanged += 1
                 continue
             relative_save(actor=actor, cadre=cadre, data=form.cleaned_data, relative=current)
