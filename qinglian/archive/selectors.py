@@ -240,6 +240,9 @@ def unit_picture(unit, *, viewer, as_of: date, quarters: int = 8) -> dict:
     }
 
 
+HEATMAP_ROWS = 30
+
+
 def heatmap(root, *, as_of: date) -> dict | None:
     """Yellow and black points and unit-level entries of each child unit of `root` (its subtree),
     for the ECharts heat map; the unit's score and grade go in its label."""
@@ -249,7 +252,15 @@ def heatmap(root, *, as_of: date) -> dict | None:
     if not rows:
         return None
     metrics = [("yellow", "黄点"), ("black", "黑点"), ("unit_entries", "单位记录")]
+    # The units with the most points first, and at most HEATMAP_ROWS of them: a county has a hundred
+    # units below it, and a map of all of them is a list nobody reads. The page says how many are left.
+    total = len(rows)
+    rows = sorted(rows, key=lambda r: (-(r["black"] * 3 + r["yellow"] + r["unit_entries"]), r["score"]))[
+        :HEATMAP_ROWS
+    ]
     return {
+        "total": total,
+        "shown": len(rows),
         "units": [
             {"id": r["unit_id"], "name": f"{r['unit']}（{r['grade']} {r['score']:.0f}分）"} for r in rows
         ],
