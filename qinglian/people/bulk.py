@@ -118,16 +118,19 @@ def _row_count(model) -> int:
 
 def _secondary_schema(model) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """(constraints as (name, definition), indexes as (name, CREATE statement), drop statements):
-    everything on the table except its primary key and check constraints."""
+    everything on the table except check constraints and a primary key that other tables refer to."""
     table = model._meta.db_table
     qt = connection.ops.quote_name(table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # Foreign keys and unique constraints (their index goes with them), foreign keys first.
+            # Foreign keys, then the primary key if no foreign key refers to this table, then unique
+            # constraints (their index goes with them).
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype, conname",
-                [table],
+                "WHERE conrelid = %s::regclass AND (contype IN ('f', 'u') OR (contype = 'p' AND NOT EXISTS ("
+                "  SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = %s::regclass"
+                "))) ORDER BY contype, conname",
+                [table, table],
             )
             constraints = cur.fetchall()
             cur.execute(
@@ -175,7 +178,7 @@ def _indexes_rebuilt(model, new_rows: int) -> Iterator[None]:
     with connection.cursor() as cur:
         for _name, create in indexes:
             cur.execute(create)
-        # Unique constraints before foreign keys ('u' sorts after 'f': recreate in reverse).
+        # Unique constraints and the primary key before foreign keys (recreate in reverse order).
         for name, definition in reversed(constraints):
             cur.execute(f"ALTER TABLE {qt} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
 
@@ -190,7 +193,7 @@ def _bulk_session() -> Iterator[None]:
             return
         cur.execute("PRAGMA cache_size")
         previous = cur.fetchone()[0]
-        cur.execute("PRAGMA cache_size = -262144")  # 256 MB, in KiB
+        cur.execute("PRAGMA cache_size = -262144")  # 256 MB, in KiB (1 GB measured no faster)
         try:
             yield
         finally:
