@@ -7,6 +7,7 @@ transaction commits, and a failing channel is logged without stopping the others
 
 from __future__ import annotations
 
+import abc
 import logging
 
 from django.conf import settings
@@ -18,11 +19,11 @@ from qinglian.workitems.models import Notification
 log = logging.getLogger("qinglian.workitems.notify")
 
 
-class NotificationBackend:
-    """Interface of a delivery channel."""
+class NotificationBackend(abc.ABC):
+    """Interface of a delivery channel (SMS and e-mail gateways implement it; none is on by default)."""
 
-    def send(self, notification: Notification) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, notification: Notification) -> None: ...
 
 
 class LoggingBackend(NotificationBackend):
