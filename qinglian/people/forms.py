@@ -3,7 +3,16 @@ from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from qinglian.people.models import CadreStatus, EmploymentType, PostLevel, Rank, Unit, UnitKind, UnitLevel
+from qinglian.people.models import (
+    SUPERVISING_KINDS,
+    CadreStatus,
+    EmploymentType,
+    PostLevel,
+    Rank,
+    Unit,
+    UnitKind,
+    UnitLevel,
+)
 
 
 class UnitFilterForm(forms.Form):
@@ -36,9 +45,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = units
-        self.fields["supervisor"].queryset = units.filter(
-            kind__in=["stationed_group", "township_committee", "discipline_commission"]
-        )
+        self.fields["supervisor"].queryset = units.filter(kind__in=SUPERVISING_KINDS)
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
 

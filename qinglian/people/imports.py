@@ -27,6 +27,7 @@ from qinglian.people.cadre_forms import CadreFieldsForm, PastDateField, Relative
 from qinglian.people.forms import UnitForm
 from qinglian.people.identity import id_fields, name_tokens, tail_hashes
 from qinglian.people.models import (
+    SUPERVISING_KINDS,
     Cadre,
     CadreSearchToken,
     CadreStatus,
@@ -333,10 +334,11 @@ def import_cadres(
                 start_date=when,
             )
         result.created, result.updated = len(new_cadres), len(updates)
+        digest = hashlib.sha256(data).hexdigest()
         audit_record(
-            actor=actor, action="cadre.import", obj=("people.import", hashlib.sha256(data).hexdigest()[:16], filename),
+            actor=actor, action="cadre.import", obj=("people.import", digest[:16], filename),
             extra={"rows": result.total, "created": result.created, "updated": result.updated,
-                   "unchanged": result.unchanged, "sha256": hashlib.sha256(data).hexdigest()},
+                   "unchanged": result.unchanged, "sha256": digest},
         )  # fmt: skip
     return result
 
@@ -433,7 +435,6 @@ def import_relatives(
 
 # --- units -------------------------------------------------------------------------------------
 
-SUPERVISING_KINDS = ("stationed_group", "township_committee", "discipline_commission")
 UNIT_COLUMNS = [
     Column("单位代码", "code", True, "字母、数字、下划线、短横线；按单位代码匹配：已有的更新，没有的新增"),
     Column("单位名称", "name", True),

@@ -32,6 +32,10 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# The kinds of unit that may be another unit's supervising body (its `supervisor`).
+SUPERVISING_KINDS = (UnitKind.STATIONED_GROUP, UnitKind.TOWNSHIP_COMMITTEE, UnitKind.DISCIPLINE_COMMISSION)
+
+
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", "省级"
     CITY = "city", "市级"

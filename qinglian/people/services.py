@@ -8,7 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from qinglian.audit.services import audit_record
-from qinglian.people.models import Unit, UnitChange
+from qinglian.people.models import SUPERVISING_KINDS, Unit, UnitChange
 
 _TRACKED = ("name", "code", "kind", "level", "sector", "supervisor_id", "is_active", "sort_order")
 
@@ -18,11 +18,7 @@ def _snapshot(unit: Unit) -> dict:
 
 
 def _check_supervisor(supervisor: Unit | None) -> None:
-    if supervisor is not None and supervisor.kind not in (
-        "stationed_group",
-        "township_committee",
-        "discipline_commission",
-    ):
+    if supervisor is not None and supervisor.kind not in SUPERVISING_KINDS:
         raise ValidationError({"supervisor": "监督主体必须是派驻纪检监察组、乡镇纪委或纪委监委"})
 
 
