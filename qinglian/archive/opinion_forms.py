@@ -108,9 +108,3 @@ class ApproveForm(forms.Form):
     approver_name = forms.CharField(
         label="签发领导", max_length=64, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: known fields by name, the rest at the top."""
-    for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, messages)

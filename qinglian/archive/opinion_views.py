@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +12,7 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability, scope
 from qinglian.archive.letters import letter_documents
 from qinglian.archive.models import OpinionRequest
-from qinglian.archive.opinion_forms import ApproveForm, OpinionRequestForm, ReviewForm, add_errors
+from qinglian.archive.opinion_forms import ApproveForm, OpinionRequestForm, ReviewForm
 from qinglian.archive.opinions import (
     access_opinion_request,
     excel_template,
@@ -24,6 +23,8 @@ from qinglian.archive.opinions import (
     opinion_review,
     public_reasons,
 )
+from qinglian.core.files import attachment
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 from qinglian.people.models import Cadre
 from qinglian.people.selectors import cadre_search_q
@@ -86,7 +87,7 @@ def opinion_create(request):
                     candidates=d["candidates"], requesting_unit=_requesting_unit(request.user), request=request,
                 )  # fmt: skip
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, f"已生成{req.candidates.count()}名候选人的意见草稿，待纪委监委审核。"
@@ -103,11 +104,7 @@ def opinion_create(request):
 
 @capability_required("archive.opinion_request")
 def opinion_template(request):
-    response = HttpResponse(
-        excel_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%BB%89%E6%B4%81%E6%84%8F%E8%A7%81.xlsx"
-    return response
+    return attachment(excel_template(), "廉洁意见.xlsx")
 
 
 def _detail_context(request, req, *, review_form=None, approve_form=None):
@@ -159,7 +156,7 @@ def opinion_review_view(request, request_id: int):
                 http_request=request,
             )  # fmt: skip
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -182,7 +179,7 @@ def opinion_approve_view(request, request_id: int):
                 http_request=request,
             )  # fmt: skip
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

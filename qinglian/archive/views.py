@@ -35,17 +35,10 @@ from qinglian.archive.models import ArchiveEntry
 from qinglian.archive.timeline import timeline_rows
 from qinglian.core.excel import FileRejected, template
 from qinglian.core.files import attachment
+from qinglian.core.forms import add_service_errors
 from qinglian.core.pagination import paginate, query_without_page
 
 COLOURS = [(c, label) for c, label in COLOUR_LABELS.items()]
-
-
-def _service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- person ------------------------------------------------------------------------------------
@@ -110,7 +103,7 @@ def _entry_form(request, *, person=None, unit):
                     revokes=bool(data.get("revokes")), closes=by_pk.get(data.get("closes")), request=request,
                 )  # fmt: skip
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 400
             except PermissionDenied as exc:
                 form.add_error(None, str(exc) or "您无权录入该记录")
@@ -176,7 +169,7 @@ def entry_void(request, entry_id: int):
                 services.entry_void_request(actor=request.user, entry=entry, reason=form.cleaned_data["reason"],
                                             request=request)  # fmt: skip
             except ValidationError as exc:
-                _service_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
                 status = 403
