@@ -108,5 +108,7 @@ def test_unit_move_page_moves_the_subtree_with_a_reason(client, tree, make_user,
     response = client.post(url, {"parent": tree.county_b.pk, "reason": "区划调整"})
     assert response.status_code == 302
     assert Unit.objects.get(pk=tree.village.pk).path.startswith(tree.county_b.path)
-    own_child = client.post(f"/people/units/{tree.county_b.pk}/move/", {"parent": tree.township.pk, "reason": "x"})
+    own_child = client.post(
+        f"/people/units/{tree.county_b.pk}/move/", {"parent": tree.township.pk, "reason": "x"}
+    )
     assert own_child.status_code == 400
