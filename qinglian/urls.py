@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("qinglian.accounts.urls")),
     path("people/", include("qinglian.people.urls")),
     path("archive/", include("qinglian.archive.urls")),
+    path("intake/", include("qinglian.intake.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),

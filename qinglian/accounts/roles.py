@@ -89,6 +89,10 @@ ROLES: dict[str, Role] = {
             "纪委监督检查",
             "纪委监委监督检查室",
             ScopeKind.SUBTREE,
+            "intake.view",
+            "intake.handle",
+            "intake.approve",
+            "intake.stats",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -108,6 +112,10 @@ ROLES: dict[str, Role] = {
             "纪委信访",
             "纪委监委信访室",
             ScopeKind.SUBTREE,
+            "intake.view",
+            "intake.register",
+            "intake.referral",
+            "intake.stats",
             "people.view",
             "archive.view",
             "sealed.reporter_identity",
@@ -120,6 +128,10 @@ ROLES: dict[str, Role] = {
             "纪委案管审理",
             "纪委监委案管室/审理室",
             ScopeKind.SUBTREE,
+            "intake.view",
+            "intake.handle",
+            "intake.approve",
+            "intake.stats",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -142,6 +154,8 @@ ROLES: dict[str, Role] = {
             "派驻纪检监察组",
             "派驻纪检监察组",
             ScopeKind.SUPERVISED,
+            "intake.view",
+            "intake.handle",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -157,6 +171,11 @@ ROLES: dict[str, Role] = {
             "乡镇纪委",
             "乡镇纪委/街道纪工委",
             ScopeKind.SUBTREE,
+            "intake.view",
+            "intake.register",
+            "intake.handle",
+            "intake.referral",
+            "intake.stats",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -200,7 +219,8 @@ ROLES: dict[str, Role] = {
             base={"home.view", "workitems.view", "units.view"},
         ),
         _role(
-            "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view"
+            "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view",
+            "intake.stats",
         ),
         _role(
             "cadre_self",

@@ -1,0 +1,3 @@
+"""Routes of the desk pages (filled in by that area)."""
+
+urlpatterns = []

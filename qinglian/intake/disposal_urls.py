@@ -1,0 +1,3 @@
+"""Routes of the disposal pages (filled in by that area)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the referral pages (filled in by that area)."""
+
+urlpatterns = []
