@@ -545,6 +545,7 @@ class Referral(models.Model):
     reply = models.TextField("办理回复", blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     reporter_informed_at = models.DateTimeField(null=True, blank=True)
+    informed_how = models.CharField("告知方式", max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -553,6 +554,20 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.report_id}:{self.get_mode_display()}"
+
+
+class PetitionExtension(models.Model):
+    """The one extension of a petition's handling period (信访工作条例 2022: 60 days, +30 with notice)."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="petition_extension")
+    previous_due = models.DateField("原办理期限")
+    new_due = models.DateField("延长后期限")
+    notice = models.TextField("延期告知内容")
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    extended_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.report_id}:延期至{self.new_due}"
 
 
 class RecommendationLetter(models.Model):
