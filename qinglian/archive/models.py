@@ -179,6 +179,7 @@ class Warning(models.Model):
         ACKNOWLEDGED = "acknowledged", "已签收"
         HANDLED = "handled", "已处置"
         DISMISSED = "dismissed", "已排除"
+        CLEARED = "cleared", "已自动解除"
 
     rule = models.CharField("预警规则", max_length=64, db_index=True)
     person = models.ForeignKey(
@@ -197,6 +198,10 @@ class Warning(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_note = models.TextField("处置说明/排除理由", blank=True)
     workitem_id = models.BigIntegerField("待办编号", null=True, blank=True)
+    # Set when the rule no longer raises the warning (the pending state closed, the period ended...)
+    # while nobody had handled or dismissed it: the warning stays, with when and why it cleared.
+    closed_at = models.DateTimeField("自动解除时间", null=True, blank=True)
+    closed_reason = models.CharField("自动解除原因", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "预警"
@@ -280,3 +285,47 @@ class OpinionCandidate(models.Model):
 
     def __str__(self):
         return f"{self.request_id}-{self.position} {self.verdict}"
+
+
+class EntryImportJob(models.Model):
+    """An Excel import of entries, run by a background task: validated in full, then written in one
+    transaction or not at all; the page polls its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已导入"
+        REJECTED = "rejected", "未导入（有错误）"
+        FAILED = "failed", "系统错误"
+
+    file = models.FileField("文件", upload_to="archive/imports/%Y/%m/")
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    unchanged = models.PositiveIntegerField("已存在", default=0)
+    message = models.TextField("结果说明", blank=True)
+    errors = models.JSONField("错误（前1000条）", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    error_report = models.FileField("错误报告", upload_to="archive/imports/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "档案记录导入任务"
+        verbose_name_plural = "档案记录导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"档案记录导入 {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else (100 if self.finished_at else 0)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)

@@ -2,7 +2,8 @@
 
 `archive_scan()` runs a fixed number of SQL statements whatever the number of people (one upsert
 for the grades, one count of the restrictions, one statement per warning rule), then stores the
-warnings not raised before (and their to-dos). With `backtest=True` it answers "what would the
+warnings not raised before (and their to-dos) and, when run for today, closes the open warnings
+that the rules no longer raise (已自动解除, with when and why; their to-dos cancelled). With `backtest=True` it answers "what would the
 rules have raised on that date", counting only what had been recorded by the end of that day,
 and writes nothing: no grades, no warnings, no to-dos.
 """
@@ -30,7 +31,7 @@ from qinglian.archive.grading import (
     known_end,
     sql_params,
 )
-from qinglian.archive.warnings import Candidate, evaluate, store
+from qinglian.archive.warnings import Candidate, _context, _evaluate, clear, nightly_scope, store
 from qinglian.audit.services import audit_record
 
 
@@ -44,12 +45,14 @@ class ScanResult:
     warnings: list[Candidate] = field(default_factory=list)  # everything the rules raise on as_of
     new_warnings: int = 0  # stored by this run (0 in a backtest)
     by_rule: dict[str, int] = field(default_factory=dict)
+    cleared: int = 0  # open warnings closed because their condition cleared (today's run only)
     seconds: float = 0.0
 
     def summary(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "backtest": self.backtest, "grades": self.grades,
                 "grade_distribution": self.grade_distribution, "restricted_people": self.restricted_people,
-                "raised": len(self.warnings), "new_warnings": self.new_warnings, "by_rule": self.by_rule,
+                "raised": len(self.warnings), "new_warnings": self.new_warnings, "cleared": self.cleared,
+                "by_rule": self.by_rule,
                 "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
@@ -83,10 +86,15 @@ def archive_scan(as_of: date | None = None, *, backtest: bool = False) -> ScanRe
     else:
         grades, distribution = grades_refresh_all(as_of), {}
     restricted = restricted_people(as_of)
-    found = evaluate(as_of, known_on=known_on)
+    ctx = _context(as_of, known_on)
+    found = _evaluate(ctx)
     created = [] if backtest else store(found, as_of=as_of)
+    # Clearing is about the present: a run for a past day must not close what holds today.
+    cleared = (
+        clear(ctx=ctx, found=found, checked=nightly_scope(as_of)) if not backtest and as_of == today else []
+    )
     result = ScanResult(as_of, backtest, grades, distribution, restricted, found, len(created),
-                        dict(Counter(c.rule for c in found)))  # fmt: skip
+                        dict(Counter(c.rule for c in found)), len(cleared))  # fmt: skip
     result.seconds = time.perf_counter() - started
     if not backtest:
         audit_record(actor=None, action="archive.scan", extra=result.summary())

@@ -64,11 +64,12 @@ from qinglian.archive.models import ArchiveEntry, Warning
 from qinglian.archive.periods import add_months
 from qinglian.audit.services import audit_record
 from qinglian.core import workdays
-from qinglian.people.models import Unit
+from qinglian.people.models import Cadre, Unit
 from qinglian.rules.models import RuleParameter
 from qinglian.rules.registry import pick_in_force, spec_for
 
 log = logging.getLogger("qinglian.archive.warnings")
+UNIT = Unit._meta.db_table
 
 RULES = (
     "warning.black_risk",
@@ -329,34 +330,108 @@ def quarter_start(d: date) -> date:
     return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
 
 
-def _unit_points(ctx: _Ctx, unit_id=None) -> list[Candidate]:
+def quarter_key(d: date) -> str:
+    start = quarter_start(d)
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def _points_where(ctx: _Ctx) -> str:
+    """A yellow or black point (members' and unit-level) decided this quarter that counts."""
+    points = in_list(x.pk for x in ctx.kinds.values() if x.colour in ("yellow", "black"))
+    return f"e.kind_id IN {points} AND e.effective_on >= %(start)s AND {counting_sql('e')}"
+
+
+def _subtree_pattern(path: str) -> str:
+    return path + "%"  # paths are digits and slashes: no LIKE wildcard to escape
+
+
+def _unit_points(ctx: _Ctx, unit_ids=None) -> list[Candidate]:
+    """Every unit whose subtree reached the threshold this quarter (the unit ecology rolls up: a
+    township's points include its villages'), or only `unit_ids`. The roll-up is one recursive
+    statement over the units of this quarter's points, on SQLite and PostgreSQL alike."""
     p = ctx.rule_params["warning.unit_points"]
     needed = int(p["points"])
     start = quarter_start(ctx.as_of)
-    q = f"{start.year}Q{(start.month - 1) // 3 + 1}"
-    flt, extra = _filter(None, unit_id)
-    k = ctx.kinds
-    points = in_list(x.pk for x in k.values() if x.colour in ("yellow", "black"))
+    q = quarter_key(ctx.as_of)
+    values = ctx.values(start=start, needed=needed)
+    pts_filter, anc_filter = "", ""
+    if unit_ids is not None:
+        units = list(Unit.objects.filter(pk__in=list(unit_ids)).only("id", "path"))
+        if not units:
+            return []
+        terms = []
+        for i, u in enumerate(units):
+            values[f"tree{i}"] = _subtree_pattern(u.path)
+            terms.append(f"d.path LIKE %(tree{i})s")
+        pts_filter = f"AND e.unit_id IN (SELECT d.id FROM {UNIT} d WHERE {' OR '.join(terms)})"
+        anc_filter = f"WHERE up.anc_id IN {in_list(u.pk for u in units)}"
     sql = f"""
+        WITH RECURSIVE pts AS (
+            SELECT e.id, e.unit_id, e.person_id, e.colour, e.effective_on FROM {ENTRY} e
+            WHERE {_points_where(ctx)} {pts_filter}
+        ),
+        up (unit_id, anc_id) AS (
+            SELECT u.id, u.id FROM {UNIT} u WHERE u.id IN (SELECT pts.unit_id FROM pts)
+            UNION ALL
+            SELECT up.unit_id, u.parent_id FROM up JOIN {UNIT} u ON u.id = up.anc_id WHERE u.parent_id IS NOT NULL
+        )
         SELECT * FROM (
-            SELECT e.id, e.unit_id, e.person_id, e.colour, e.effective_on,
-                   COUNT(*) OVER (PARTITION BY e.unit_id) AS n
-            FROM {ENTRY} e
-            WHERE e.kind_id IN {points} AND e.effective_on >= %(start)s AND {counting_sql("e")} {flt}
+            SELECT up.anc_id AS unit_id, p.id, p.unit_id AS own_unit_id, p.person_id, p.colour, p.effective_on,
+                   COUNT(*) OVER (PARTITION BY up.anc_id) AS n
+            FROM pts p JOIN up ON up.unit_id = p.unit_id {anc_filter}
         ) z WHERE z.n >= %(needed)s ORDER BY z.unit_id, z.effective_on, z.id
     """
-    rows = _rows(sql, ctx.values(start=start, needed=needed, **extra))
+    rows = _rows(sql, values)
 
     def make(uid, rs):
         own = sum(1 for r in rs if r["person_id"] is None)
         yellow = sum(1 for r in rs if r["colour"] == "yellow")
+        below = len({r["own_unit_id"] for r in rs if r["own_unit_id"] != uid})
+        where = f"，含下级单位{below}个" if below else ""
         return Candidate(
             "warning.unit_points", f"u{uid}:{q}", uid, None, [r["id"] for r in rs],
             f"{start.year}年第{(start.month - 1) // 3 + 1}季度新增问题点{len(rs)}个（单位问题{own}个、本单位人员"
-            f"{len(rs) - own}个；黄点{yellow}个、黑点{len(rs) - yellow}个），达到{needed}个。", dict(p) | {"quarter": q},
+            f"{len(rs) - own}个；黄点{yellow}个、黑点{len(rs) - yellow}个{where}），达到{needed}个。", dict(p) | {"quarter": q},
         )  # fmt: skip
 
     return _grouped(rows, make, key="unit_id")
+
+
+def _unit_points_around(ctx: _Ctx, unit_id: int) -> tuple[list[Candidate], set[str], set[str]]:
+    """The unit rule after a write, for the entry's unit and each of its ancestors (their figures
+    roll up): one statement of capped counts — each stops as soon as it reaches the threshold, so
+    the county and the root cost no more than a small unit — then the detail only for the units
+    that reach it and have no warning this quarter yet (or one that had cleared: it reopens).
+
+    Returns (candidates to store, keys whose condition holds, every key checked)."""
+    unit = Unit.objects.filter(pk=unit_id).only("id", "path").first()
+    if unit is None:
+        return [], set(), set()
+    p = ctx.rule_params["warning.unit_points"]
+    needed = int(p["points"])
+    q = quarter_key(ctx.as_of)
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    values = ctx.values(start=quarter_start(ctx.as_of), needed=needed)
+    parts = []
+    for i, a in enumerate(ids):
+        values[f"tree{i}"] = _subtree_pattern("/" + "/".join(str(x) for x in ids[: i + 1]) + "/")
+        parts.append(f"""SELECT {a} AS unit_id, COUNT(*) AS n FROM (
+            SELECT 1 AS one FROM {ENTRY} e JOIN {UNIT} d ON d.id = e.unit_id
+            WHERE d.path LIKE %(tree{i})s AND {_points_where(ctx)} LIMIT %(needed)s) x{i}""")  # fmt: skip
+    counts = {r["unit_id"]: int(r["n"]) for r in _rows(" UNION ALL ".join(parts), values)}
+    keys = {a: f"u{a}:{q}" for a in ids}
+    holding = {a for a in ids if counts.get(a, 0) >= needed}
+    known = set(
+        Warning.objects.filter(rule="warning.unit_points", key__in=[keys[a] for a in holding])
+        .exclude(status=Warning.Status.CLEARED)
+        .values_list("key", flat=True)
+    )
+    fresh = [a for a in holding if keys[a] not in known]
+    return (
+        _unit_points(ctx, fresh) if fresh else [],
+        {keys[a] for a in holding},
+        set(keys.values()),
+    )
 
 
 _PERSON_RULE_FUNCS = (_black_risk, _influence_ending, _repeated_reports, _inquiry_overdue)
@@ -375,11 +450,15 @@ def _evaluate(ctx: _Ctx, *, person_id=None, unit_id=None, everyone: bool = True)
         for func in _PERSON_RULE_FUNCS:
             out += func(ctx, None if everyone else person_id)
     if everyone or unit_id is not None:
-        out += _unit_points(ctx, None if everyone else unit_id)
+        out += _unit_points(ctx, None if everyone else [unit_id])
+    _name(ctx, out)
+    return out
+
+
+def _name(ctx: _Ctx, out: list[Candidate]) -> None:
     for c in out:
         if c.person_id is not None:
             c.name = ctx.names.get(c.person_id, "")
-    return out
 
 
 # --- storing and the to-do ----------------------------------------------------------------------
@@ -431,28 +510,31 @@ def _title(w: Warning, name: str, units: dict[int, Unit]) -> str:
 
 def store(candidates: list[Candidate], *, as_of: date) -> list[Warning]:
     """Save the candidates not yet raised (by rule and key) with their entries, audit them and open
-    their to-dos. Returns the warnings created by this call."""
-    from qinglian.workitems.services import workitem_create
-
+    their to-dos; a cleared warning raised again opens again. Returns the warnings created or
+    reopened by this call."""
     if not candidates:
         return []
     keys: dict[str, set[str]] = defaultdict(set)
     for c in candidates:
         keys[c.rule].add(c.key)
-    existing = set()
+    existing, cleared = set(), {}
     for rule, ks in keys.items():
         ks = sorted(ks)
         for i in range(0, len(ks), 500):
-            existing |= set(
-                Warning.objects.filter(rule=rule, key__in=ks[i : i + 500]).values_list("rule", "key")
-            )
+            for pk, key, status in Warning.objects.filter(rule=rule, key__in=ks[i : i + 500]).values_list(
+                "pk", "key", "status"
+            ):
+                existing.add((rule, key))
+                if status == Warning.Status.CLEARED:
+                    cleared[(rule, key)] = pk
     fresh, seen = [], set()
     for c in candidates:
         if (c.rule, c.key) not in existing and (c.rule, c.key) not in seen:
             seen.add((c.rule, c.key))
             fresh.append(c)
+    reopened = _reopen([c for c in candidates if (c.rule, c.key) in cleared], cleared, as_of=as_of)
     if not fresh:
-        return []
+        return reopened
     now = timezone.now()
     by_key = {(c.rule, c.key): c for c in fresh}
     rows = [Warning(rule=c.rule, key=c.key, unit_id=c.unit_id, person_id=c.person_id, params=_jsonable(c.params),
@@ -473,22 +555,162 @@ def store(candidates: list[Candidate], *, as_of: date) -> list[Warning]:
             [Through(warning_id=w.pk, archiveentry_id=e) for w in mine for e in by_key[(w.rule, w.key)].entry_ids],
             ignore_conflicts=True, batch_size=5000,
         )  # fmt: skip
-        units = _units_for({w.unit_id for w in mine})
-        start = min(as_of, timezone.localdate())
         for w in mine:
             c = by_key[(w.rule, w.key)]
             audit_record(actor=None, action="archive.warning_raise", obj=w, person_id=w.person_id, unit_id=w.unit_id,
                          extra={"rule": w.rule, "key": w.key, "entries": c.entry_ids})  # fmt: skip
-            unit = units.get(w.unit_id)
-            body = responsible_body(unit, units) if unit else None
-            if body is None:
-                log.warning("no responsible body for warning %s (unit %s)", w.pk, w.unit_id)
-                continue
-            item = workitem_create(actor=None, subject=w, kind=WORKITEM_KIND, title=_title(w, c.name, units),
-                                   assignee_unit=body, due_working_days=WORKITEM_DAYS, start=start)  # fmt: skip
-            w.workitem_id = item.pk
-        Warning.objects.bulk_update([w for w in mine if w.workitem_id], ["workitem_id"], batch_size=1000)
-    return mine
+        _open_todos(mine, {k: c.name for k, c in by_key.items()}, as_of=as_of)
+    return reopened + mine
+
+
+def _open_todos(warnings: list[Warning], names: dict[tuple[str, str], str], *, as_of: date) -> None:
+    from qinglian.workitems.services import workitem_create
+
+    units = _units_for({w.unit_id for w in warnings})
+    start = min(as_of, timezone.localdate())
+    for w in warnings:
+        unit = units.get(w.unit_id)
+        body = responsible_body(unit, units) if unit else None
+        if body is None:
+            log.warning("no responsible body for warning %s (unit %s)", w.pk, w.unit_id)
+            continue
+        item = workitem_create(actor=None, subject=w, kind=WORKITEM_KIND, title=_title(w, names.get((w.rule, w.key), ""),
+                               units), assignee_unit=body, due_working_days=WORKITEM_DAYS, start=start)  # fmt: skip
+        w.workitem_id = item.pk
+    Warning.objects.bulk_update([w for w in warnings if w.workitem_id], ["workitem_id"], batch_size=1000)
+
+
+@transaction.atomic
+def _reopen(
+    candidates: list[Candidate], cleared: dict[tuple[str, str], int], *, as_of: date
+) -> list[Warning]:
+    """A cleared warning whose condition holds again (e.g. a unit's quarter reaches the threshold
+    again after a void) opens again with today's entries and a new to-do; its clearing stays in
+    the audit trail."""
+    if not candidates:
+        return []
+    by_key = {(c.rule, c.key): c for c in candidates}
+    ws = list(
+        Warning.objects.select_for_update().filter(pk__in=[cleared[k] for k in by_key], status="cleared")
+    )
+    now = timezone.now()
+    Through = Warning.entries.through
+    for w in ws:
+        c = by_key[(w.rule, w.key)]
+        audit_record(actor=None, action="archive.warning_reopen", obj=w, person_id=w.person_id, unit_id=w.unit_id,
+                     extra={"rule": w.rule, "key": w.key, "entries": c.entry_ids, "cleared_at": str(w.closed_at),
+                            "cleared_reason": w.closed_reason})  # fmt: skip
+        w.status, w.closed_at, w.closed_reason = Warning.Status.NEW, None, ""
+        w.status_changed_by, w.status_changed_at, w.status_note = None, now, ""
+        w.explanation, w.params, w.raised_on, w.raised_at = c.explanation, _jsonable(c.params), as_of, now
+        w.workitem_id = None
+    Warning.objects.bulk_update(ws, ["status", "closed_at", "closed_reason", "status_changed_by", "status_changed_at",
+                                     "status_note", "explanation", "params", "raised_on", "raised_at", "workitem_id"])  # fmt: skip
+    Through.objects.filter(warning_id__in=[w.pk for w in ws]).delete()
+    Through.objects.bulk_create([Through(warning_id=w.pk, archiveentry_id=e) for w in ws
+                                 for e in by_key[(w.rule, w.key)].entry_ids], ignore_conflicts=True)  # fmt: skip
+    _open_todos(ws, {k: c.name for k, c in by_key.items()}, as_of=as_of)
+    return ws
+
+
+# --- clearing -----------------------------------------------------------------------------------
+
+OPEN = ("new", "acknowledged")
+
+
+def _clear_reason(w: Warning, ctx: _Ctx, *, newer: set[tuple[str, str]], left: set[int], ends: dict) -> str:
+    if w.person_id is not None and w.person_id in left:
+        return "该人员已不在职"
+    what = w.key.split(":")[1] if w.person_id is not None else "unit"
+    p = ctx.rule_params.get(w.rule, {})
+    if what in ("yellow", "reports") and (w.rule, w.key.rsplit(":", 1)[0]) in newer:
+        return "已由该人员新的同类预警取代"
+    if what == "ends":
+        end = ends.get(w.pk)
+        if end is not None and _as_date(end) < ctx.as_of:
+            return f"影响期已于{_fmt(end)}届满"
+        return "另有更长的影响期，或该记录已撤销、更正或作废"
+    return {
+        "pending": "初步核实或立案审查调查已办结，或该记录已撤销、作废",
+        "yellow": f"近{p.get('months', '')}个月内的黄点已不足{p.get('yellow_count', '')}个",
+        "reports": f"近{p.get('months', '')}个月内被反映问题已不足{p.get('count', '')}次",
+        "inquiry": "函询已回复，或该记录已撤销、作废",
+        "unit": f"本季度问题点已不足{p.get('points', '')}个（有记录撤销、更正或作废）",
+    }.get(what, "预警条件已不再成立")
+
+
+@transaction.atomic
+def clear(
+    *, ctx: _Ctx, found: list[Candidate], checked: Q, held: set[tuple[str, str]] = frozenset()
+) -> list[Warning]:
+    """Close the open warnings (new or acknowledged) among `checked` whose rule no longer raises
+    them on `ctx.as_of` (neither in `found` nor in `held`): status 已自动解除, with when and why;
+    audited; their to-dos are cancelled with the same reason. Handled or dismissed warnings are
+    left as they are. One query finds them, whatever the number of open warnings."""
+    from qinglian.workitems.models import WorkItem
+    from qinglian.workitems.services import workitem_cancel
+
+    held = set(held) | {(c.rule, c.key) for c in found}
+    gone = [
+        pk
+        for pk, rule, key in Warning.objects.filter(checked, status__in=OPEN).values_list("pk", "rule", "key").iterator(
+            chunk_size=10_000
+        )
+        if (rule, key) not in held
+    ]  # fmt: skip
+    if not gone:
+        return []
+    ws = []
+    for i in range(0, len(gone), 1000):
+        ws += Warning.objects.select_for_update().filter(pk__in=gone[i : i + 1000], status__in=OPEN)
+    newer = {(c.rule, c.key.rsplit(":", 1)[0]) for c in found if c.person_id is not None}
+    people = {w.person_id for w in ws if w.person_id is not None}
+    left = set(Cadre.objects.filter(pk__in=people).exclude(status="serving").values_list("pk", flat=True))
+    ending = [w.pk for w in ws if w.rule == "warning.influence_ending"]
+    ends = dict(
+        Warning.entries.through.objects.filter(warning_id__in=ending).values_list(
+            "warning_id", "archiveentry__influence_end"
+        )
+    )
+    now = timezone.now()
+    for w in ws:
+        reason = _clear_reason(w, ctx, newer=newer, left=left, ends=ends)
+        w.status, w.closed_at, w.closed_reason = Warning.Status.CLEARED, now, reason[:255]
+        w.status_changed_at, w.status_changed_by = now, None
+        audit_record(actor=None, action="archive.warning_clear", obj=w, person_id=w.person_id, unit_id=w.unit_id,
+                     reason=reason, extra={"rule": w.rule, "key": w.key, "as_of": ctx.as_of.isoformat()})  # fmt: skip
+    Warning.objects.bulk_update(ws, ["status", "closed_at", "closed_reason", "status_changed_at", "status_changed_by"],
+                                batch_size=1000)  # fmt: skip
+    reasons = {w.workitem_id: w.closed_reason for w in ws if w.workitem_id}
+    for item in WorkItem.objects.filter(pk__in=list(reasons), status=WorkItem.Status.OPEN):
+        workitem_cancel(actor=None, item=item, reason=f"预警已自动解除：{reasons[item.pk]}")
+    return ws
+
+
+def nightly_scope(as_of: date) -> Q:
+    """What the nightly scan re-checks: every person warning, and the unit warnings of the
+    current quarter (a past quarter's warning records what happened then: it stays)."""
+    return Q(rule__in=PERSON_RULES) | Q(rule="warning.unit_points", key__endswith=f":{quarter_key(as_of)}")
+
+
+def refresh(ctx: _Ctx, *, person_id: int | None = None, unit_id: int | None = None) -> tuple[list, list]:
+    """The incremental update: the person rules for one person, the unit rule for one unit and its
+    ancestors; stores what is new and clears what no longer holds. Returns (raised, cleared)."""
+    found: list[Candidate] = []
+    held: set[tuple[str, str]] = set()
+    checked = Q(pk__in=[])
+    if person_id is not None:
+        for func in _PERSON_RULE_FUNCS:
+            found += func(ctx, person_id)
+        checked |= Q(person_id=person_id, rule__in=PERSON_RULES)
+    if unit_id is not None:
+        more, holding, keys = _unit_points_around(ctx, unit_id)
+        found += more
+        held |= {("warning.unit_points", k) for k in holding}
+        checked |= Q(rule="warning.unit_points", key__in=sorted(keys))
+    _name(ctx, found)
+    raised = store(found, as_of=ctx.as_of)
+    return raised, clear(ctx=ctx, found=found, checked=checked, held=held)
 
 
 def _jsonable(params: dict) -> dict:
@@ -499,14 +721,15 @@ def _jsonable(params: dict) -> dict:
 
 def warnings_refresh(*, person_id: int | None = None, unit_id: int | None = None,
                      as_of: date | None = None) -> list[Warning]:  # fmt: skip
-    """Re-run the person rules for one person and the unit rule for one unit (on each write)."""
+    """Re-run the person rules for one person and the unit rule for one unit and its ancestors
+    (on each write); returns the warnings raised (those that cleared are closed too)."""
     as_of = as_of or timezone.localdate()
-    found = evaluate(as_of, person_id=person_id, unit_id=unit_id, everyone=False)
-    return store(found, as_of=as_of)
+    return refresh(_context(as_of), person_id=person_id, unit_id=unit_id)[0]
 
 
 def on_entry_recorded(sender, person_id=None, unit_id=None, **kwargs) -> None:
-    """After an entry is committed: that person's grade and warnings, that unit's unit rule —
+    """After an entry is committed: that person's grade and warnings (new ones raised, cleared ones
+    closed), the unit rule for that unit and its ancestors —
     the rule parameters and kinds read once for all of it. A failure here must not fail the write
     that is already committed: it is logged, and the nightly scan repairs it."""
     try:
@@ -516,7 +739,7 @@ def on_entry_recorded(sender, person_id=None, unit_id=None, **kwargs) -> None:
             citation, unsettled = ctx.rule_params["_grade_citation"]
             s = scheme_from(ctx.rule_params[GRADE_RULE], citation, unsettled)
             person_grade_upsert(person_id, today, s, graded_ids(ctx.kinds))
-        store(_evaluate(ctx, person_id=person_id, unit_id=unit_id, everyone=False), as_of=today)
+        refresh(ctx, person_id=person_id, unit_id=unit_id)
     except Exception:
         log.exception("incremental grade/warning update failed (person %s, unit %s)", person_id, unit_id)
 

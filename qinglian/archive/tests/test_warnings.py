@@ -142,14 +142,40 @@ def test_unit_with_five_points_this_quarter_warns_four_do_not(tree, make_cadre, 
                  check_permission=False)  # fmt: skip
     assert raised("warning.unit_points") == []
     record(a, "handling.circular", date(2026, 6, 10))
-    [c] = raised("warning.unit_points")
+    found = {c.unit_id: c for c in raised("warning.unit_points")}
+    c = found[tree.dept_a1.pk]
     assert (c.key, c.unit_id, c.person_id, len(c.entry_ids)) == (
         f"u{tree.dept_a1.pk}:2026Q2",
         tree.dept_a1.pk,
         None,
         5,
     )
-    assert "单位问题1个、本单位人员4个" in c.explanation
+    assert "单位问题1个、本单位人员4个" in c.explanation and "下级单位" not in c.explanation
+    # The figures roll up: the county and the city count their subtrees' points too.
+    assert set(found) == {tree.dept_a1.pk, tree.county_a.pk, tree.root.pk}
+    assert "含下级单位1个" in found[tree.county_a.pk].explanation
+
+
+def test_unit_points_roll_up_to_the_ancestors_even_when_no_unit_alone_reaches_them(tree, make_cadre, record):
+    """Three points in the village and two in the township's own staff: neither reaches five, the
+    township (and the county above it) does — in the nightly scan and in the incremental update."""
+    v, t = make_cadre(tree.village, "村干部"), make_cadre(tree.township, "镇干部")
+    for day in (1, 2, 3):
+        record(v, "handling.reminder_talk", date(2026, 5, day))
+    record(t, "handling.criticism", date(2026, 5, 4))
+    assert raised("warning.unit_points") == []
+    record(t, "handling.circular", date(2026, 5, 5))
+    assert {c.unit_id for c in raised("warning.unit_points")} == {
+        tree.township.pk,
+        tree.county_a.pk,
+        tree.root.pk,
+    }
+    assert evaluate(TODAY, unit_id=tree.village.pk, everyone=False) == []
+    # The incremental update after the village's next entry finds the same three.
+    raised_now = warnings_refresh(unit_id=tree.village.pk)
+    assert {w.unit_id for w in raised_now} == {tree.township.pk, tree.county_a.pk, tree.root.pk}
+    assert Warning.objects.get(unit=tree.township).entries.count() == 5
+    assert warnings_refresh(unit_id=tree.village.pk) == []  # already raised: nothing new
 
 
 # --- storing, dedup, to-dos, life cycle ----------------------------------------------------------
@@ -271,10 +297,126 @@ def test_incremental_update_of_a_person_with_200_entries_is_cheap(
     for n in range(5):
         record(person, "allegation.registered", TODAY - timedelta(days=n))
         start = time.perf_counter()
-        with django_assert_max_num_queries(40):
+        # Each new allegation raises a newer warning and clears the one it replaces (its to-do
+        # cancelled, both audited): a fixed number of statements whatever the file's size.
+        with django_assert_max_num_queries(70):
             on_entry_recorded(None, person_id=person.pk, unit_id=person.unit_id)
         timings.append(time.perf_counter() - start)
     assert Warning.objects.filter(rule="warning.repeated_reports").count() >= 2  # it did the work
     assert person_grade_refresh(person.pk, TODAY).counts["yellow"] > 0
     print(f"incremental update timings (s): {timings}")
     assert min(timings) < 0.5, timings
+
+
+# --- warnings close themselves when their condition clears --------------------------------------
+
+
+def _cleared(w):
+    w = Warning.objects.get(pk=w.pk)
+    return w.status, w.closed_reason
+
+
+def test_closing_the_case_clears_the_warning_in_the_incremental_update_and_cancels_the_todo(
+    person, record, django_capture_on_commit_callbacks
+):
+    case = record(person, "case.opened", date(2026, 5, 1))
+    [w] = warnings_refresh(person_id=person.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(person, "case.closed", date(2026, 6, 1), closes=case)
+    w = Warning.objects.get(pk=w.pk)
+    assert (w.status, w.closed_reason) == ("cleared", "初步核实或立案审查调查已办结，或该记录已撤销、作废")
+    assert w.closed_at is not None and list(w.entries.all()) == [case]  # its history stays
+    item = WorkItem.objects.get(pk=w.workitem_id)
+    assert item.status == "cancelled" and item.close_note.startswith("预警已自动解除：")
+    from qinglian.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="archive.warning_clear", object_id=str(w.pk)).count() == 1
+
+
+def test_nightly_scan_clears_an_ended_influence_period_and_leaves_handled_warnings_alone(
+    tree, make_cadre, person, record
+):
+    record(person, "gov.warning", date(2025, 12, 20))  # six months: ends 2026-06-19
+    other = make_cadre(tree.dept_a1, "另一人")
+    case = record(other, "case.opened", date(2026, 5, 1))
+    archive_scan()
+    w = Warning.objects.get(rule="warning.influence_ending")
+    risk = Warning.objects.get(rule="warning.black_risk")
+    Warning.objects.filter(pk=risk.pk).update(status="handled", status_note="已谈话")
+    with at(date(2026, 6, 19)):
+        record(other, "case.closed", date(2026, 6, 19), closes=case)
+        assert archive_scan().cleared == 0  # the period's last day: it still holds
+    with at(date(2026, 6, 22)):
+        result = archive_scan()
+    assert result.cleared == 1
+    assert _cleared(w) == ("cleared", "影响期已于2026年06月19日届满")
+    assert _cleared(risk) == ("handled", "")  # somebody handled it: its outcome stays
+    with at(date(2026, 6, 23)):
+        assert archive_scan().cleared == 0  # nothing twice
+
+
+def test_an_acknowledged_warning_clears_too_but_a_past_day_scan_clears_nothing(
+    tree, make_user, person, record
+):
+    inquiry = record(person, "handling.inquiry", date(2026, 4, 1))
+    archive_scan()
+    w = Warning.objects.get(rule="warning.inquiry_overdue")
+    warning_acknowledge(actor=make_user("discipline_supervision", tree.county_a), warning=w)
+    record(person, "handling.inquiry_answered", date(2026, 6, 15), closes=inquiry)
+    assert archive_scan(date(2026, 6, 1)).cleared == 0  # a run for a past day changes nothing of today
+    assert Warning.objects.get(pk=w.pk).status == "acknowledged"
+    assert archive_scan().cleared == 1
+    assert _cleared(w) == ("cleared", "函询已回复，或该记录已撤销、作废")
+
+
+def test_a_newer_yellow_warning_replaces_the_older_one(person, record):
+    record(person, "handling.reminder_talk", date(2026, 1, 10))
+    record(person, "handling.criticism", date(2026, 3, 1))
+    [old] = warnings_refresh(person_id=person.pk)
+    record(person, "handling.circular", date(2026, 6, 1))
+    [new] = warnings_refresh(person_id=person.pk)
+    assert new.pk != old.pk and new.entries.count() == 3
+    assert _cleared(old) == ("cleared", "已由该人员新的同类预警取代")
+
+
+def test_a_person_who_left_service_has_his_warnings_cleared(person, record):
+    record(person, "case.opened", date(2026, 5, 1))
+    [w] = warnings_refresh(person_id=person.pk)
+    type(person).objects.filter(pk=person.pk).update(status="retired")
+    warnings_refresh(person_id=person.pk)
+    assert _cleared(w) == ("cleared", "该人员已不在职")
+
+
+def test_a_voided_point_clears_the_unit_warning_and_a_new_point_reopens_it(
+    tree, make_user, make_cadre, record
+):
+    from qinglian.archive.services import entry_void_decide, entry_void_request
+
+    a = make_cadre(tree.dept_a1, "甲")
+    points = [record(a, "handling.reminder_talk", date(2026, 5, d)) for d in range(1, 6)]
+    raised_now = warnings_refresh(unit_id=tree.dept_a1.pk)
+    w = next(x for x in raised_now if x.unit_id == tree.dept_a1.pk)
+    clerk = make_user("org_supervision", tree.county_a)
+    approver = make_user("discipline_supervision", tree.county_a, unit=tree.jw_a)
+    void = entry_void_request(actor=clerk, entry=points[0], reason="录错人员")
+    entry_void_decide(actor=approver, void=void, approve=True)
+    warnings_refresh(unit_id=tree.dept_a1.pk)
+    assert _cleared(w) == ("cleared", "本季度问题点已不足5个（有记录撤销、更正或作废）")
+    assert {x.status for x in Warning.objects.filter(rule="warning.unit_points")} == {"cleared"}
+    record(a, "handling.criticism", date(2026, 6, 2))
+    again = warnings_refresh(unit_id=tree.dept_a1.pk)
+    assert w.pk in {x.pk for x in again}
+    w = Warning.objects.get(pk=w.pk)
+    assert (w.status, w.closed_at, w.entries.count()) == ("new", None, 5)
+    assert WorkItem.objects.get(pk=w.workitem_id).status == "open"
+
+
+def test_a_past_quarter_unit_warning_is_not_cleared_by_the_new_quarter(tree, make_cadre, record):
+    a = make_cadre(tree.dept_a1, "甲")
+    with at(date(2026, 5, 20)):
+        for d in range(1, 6):
+            record(a, "handling.reminder_talk", date(2026, 5, d))
+        archive_scan()
+    assert Warning.objects.filter(rule="warning.unit_points", status="new").count() == 3
+    with at(date(2026, 7, 2)):
+        assert archive_scan().cleared == 0
