@@ -31,7 +31,7 @@ from qinglian.archive.forms import (
     WarningFilterForm,
 )
 from qinglian.archive.kinds import COLOUR_LABELS
-from qinglian.archive.models import ArchiveEntry
+from qinglian.archive.models import ArchiveEntry, EntryImportJob
 from qinglian.archive.timeline import timeline_rows
 from qinglian.core.excel import FileRejected, template
 from qinglian.core.files import attachment
@@ -362,36 +362,54 @@ IMPORT_NOTES = [
 
 @capability_required("archive.import")
 def import_page(request):
-    from qinglian.archive.imports import import_entries
+    """Upload: the file is checked to be an .xlsx, stored and queued; the job page shows progress."""
+    from qinglian.archive.import_jobs import entry_import_create
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = import_entries(actor=request.user, data=upload.read(), filename=upload.name)
+                job = entry_import_create(
+                    actor=request.user, filename=upload.name, data=upload.read(), request=request
+                )
             except FileRejected as exc:
                 form.add_error("file", str(exc))
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-                status = 403
             else:
-                if result.ok:
-                    messages.success(
-                        request,
-                        f"共 {result.total} 行：新增 {result.created} 条，已存在 {result.unchanged} 条。",
-                    )
-                    return redirect("archive:import")
+                return redirect("archive:import_job", job_id=job.pk)
     kinds = selectors.creatable_kinds(request.user, for_units=False)
+    jobs = EntryImportJob.objects.filter(created_by=request.user)
     return render(
         request,
         "archive/import.html",
-        {"title": "档案记录导入", "form": form, "result": result, "kinds": kinds},
+        {"title": "档案记录导入", "form": form, "kinds": kinds, "page": paginate(request, jobs)},
         status=status,
     )
+
+
+def _import_job(request, job_id: int) -> EntryImportJob:
+    """A job is seen only by the user who uploaded it (its errors name rows of his file)."""
+    job = EntryImportJob.objects.filter(pk=job_id, created_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@capability_required("archive.import")
+def import_job(request, job_id: int):
+    job = _import_job(request, job_id)
+    name = "archive/_import_status.html" if request.htmx else "archive/import_job.html"
+    return render(request, name, {"title": f"导入：{job.filename}", "job": job})
+
+
+@capability_required("archive.import")
+def import_errors(request, job_id: int):
+    job = _import_job(request, job_id)
+    if not job.error_report:
+        raise Http404
+    return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"错误报告-{job.filename}")
 
 
 @capability_required("archive.import")

@@ -124,21 +124,92 @@ def test_a_file_that_is_not_excel_is_rejected(tree, make_user):
         import_entries(actor=make_user("org_supervision", tree.county_a), data=b"not excel")
 
 
-def test_import_page_shows_errors_and_imports(tree, make_user, login, person):
+def test_import_page_queues_a_job_whose_page_shows_every_error_and_nothing_is_written(
+    tree, make_user, login, person, make_cadre, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from qinglian.archive.models import EntryImportJob
+
+    other = make_cadre(tree.dept_a1, "另一人")
     client = login(make_user("org_supervision", tree.county_a))
     assert client.get("/archive/import/").status_code == 200
     assert client.get("/archive/import/template/")["Content-Type"].startswith("application/vnd.openxml")
-    bad = SimpleUploadedFile("x.xlsx", xlsx(row(person, "nope")))
-    response = client.post("/archive/import/", {"file": bad})
-    assert response.status_code == 400 and "未知的记录类型代码" in response.content.decode()
-    good = SimpleUploadedFile("x.xlsx", xlsx(row(person, "info.training")))
-    assert client.post("/archive/import/", {"file": good}).status_code == 302
-    assert ArchiveEntry.objects.filter(person=person).count() == 1
+    bad = SimpleUploadedFile(
+        "月报.xlsx",
+        xlsx(
+            row(other, "info.training"), row(person, "nope"), row(person, "info.talk", 发生日期="2026-13-01")
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/archive/import/", {"file": bad})
+    job = EntryImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/archive/import/{job.pk}/"
+    assert (job.status, job.error_count, job.total) == ("rejected", 2, 3)
+    assert not ArchiveEntry.objects.exists()  # the good first row was not written either
+    page = client.get(f"/archive/import/{job.pk}/").content.decode()
+    assert "未知的记录类型代码" in page and "发现 2 处错误，未导入任何数据" in page
+    assert {e["row"] for e in job.errors} == {3, 4}
+    report = client.get(f"/archive/import/{job.pk}/errors/")
+    assert report.status_code == 200 and report["Content-Disposition"].startswith("attachment")
+    # The polled fragment (htmx) carries the status the page swaps in.
+    fragment = client.get(f"/archive/import/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert fragment.startswith('<div id="import-status"') and 'data-status="rejected"' in fragment
+    good = SimpleUploadedFile("月报.xlsx", xlsx(row(person, "info.training"), row(other, "info.talk")))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/archive/import/", {"file": good})
+    job = EntryImportJob.objects.order_by("-id").first()
+    assert (job.status, job.created, job.percent) == ("done", 2, 100)
+    assert ArchiveEntry.objects.count() == 2
+    assert "月报.xlsx" in client.get("/archive/import/").content.decode()
     text = SimpleUploadedFile("x.xlsx", b"hello")
     response = client.post("/archive/import/", {"file": text})
     assert response.status_code == 400 and ".xlsx" in response.content.decode()
+    assert EntryImportJob.objects.count() == 2  # refused before it was queued
+
+
+def test_a_queued_job_reports_progress_while_it_runs(tree, make_user, person, monkeypatch):
+    from qinglian.archive import import_jobs
+    from qinglian.archive.models import EntryImportJob
+
+    user = make_user("org_supervision", tree.county_a)
+    rows = [row(person, "info.training", 事实摘要=f"第{i}条") for i in range(450)]
+    job = import_jobs.entry_import_create(actor=user, filename="a.xlsx", data=xlsx(*rows))
+    assert (job.status, job.percent) == ("queued", 0)  # the task runs after commit
+    seen = []
+    real = import_jobs._progress
+
+    def watch(job_id):
+        report = real(job_id)
+
+        def spy(done, total):
+            report(done, total)
+            seen.append(EntryImportJob.objects.values_list("done", "total").get(pk=job_id))
+
+        return spy
+
+    monkeypatch.setattr(import_jobs, "_progress", watch)
+    assert import_jobs.entry_import_run(job_id=job.pk) == "done"
+    assert seen == [(200, 450), (400, 450)]  # every 200 rows written, stored where the page reads it
+    assert import_jobs.entry_import_run(job_id=job.pk) == "done"  # a finished job is not run twice
+    assert ArchiveEntry.objects.count() == 450
+
+
+def test_another_user_cannot_open_or_download_someone_elses_import_job(
+    tree, make_user, login, person, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinglian.archive.models import EntryImportJob
+
+    owner = login(make_user("org_supervision", tree.county_a))
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post("/archive/import/", {"file": SimpleUploadedFile("a.xlsx", xlsx(row(person, "nope")))})
+    job = EntryImportJob.objects.get()
+    colleague = login(make_user("org_supervision", tree.county_a))  # same role and scope, not the uploader
+    assert colleague.get(f"/archive/import/{job.pk}/").status_code == 404
+    assert colleague.get(f"/archive/import/{job.pk}/errors/").status_code == 404
+    assert "a.xlsx" not in colleague.get("/archive/import/").content.decode()
 
 
 def test_import_page_is_refused_without_the_import_capability(tree, make_user, login):

@@ -126,6 +126,7 @@ ROUTES: dict[str, Route] = {
     "people:unit_move": Route("/people/units/{obj}/move/", obj="unit"),
     "people:unit_export": Route("/people/units/export/"),
     "people:cadres": Route("/people/cadres/"),
+    "people:unit_pick": Route("/people/units/pick/?unit_name=%E5%B1%80"),
     "people:cadre_create": Route("/people/cadres/new/"),
     "people:cadre_detail": Route("/people/cadres/{obj}/", obj="cadre"),
     "people:cadre_edit": Route("/people/cadres/{obj}/edit/", obj="cadre"),
@@ -157,6 +158,12 @@ ROUTES: dict[str, Route] = {
     "api_tokens:list": Route("/system/api-tokens/"),
     "api_tokens:revoke": Route("/system/api-tokens/{token}/revoke/", method="POST"),
     "archive:opinions": Route("/archive/opinions/"),
+    "groups:list": Route("/groups/"),
+    "groups:new": Route("/groups/new/"),
+    "groups:detail": Route("/groups/young/"),
+    "groups:edit": Route("/groups/young/edit/"),
+    "groups:manual_add": Route("/groups/young/manual/", method="POST"),
+    "groups:manual_end": Route("/groups/young/manual/999999/end/", method="POST"),
     "archive:opinion_create": Route("/archive/opinions/new/"),
     "archive:opinion_template": Route("/archive/opinions/template/"),
     "archive:opinion_detail": Route("/archive/opinions/{obj}/", obj="opinion"),
@@ -176,6 +183,8 @@ ROUTES: dict[str, Route] = {
     "archive:void_decide": Route("/archive/voids/{obj}/", method="POST", obj="void"),
     "archive:import": Route("/archive/import/"),
     "archive:import_template": Route("/archive/import/template/"),
+    "archive:import_job": Route("/archive/import/{archive_job}/", foreign=True),
+    "archive:import_errors": Route("/archive/import/{archive_job}/errors/", foreign=True),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
@@ -299,7 +308,13 @@ def _foreign_objects(tree, make_user) -> dict:
         .values_list("key", flat=True)
         .first()
     )
-    return {"job": job.pk, "item": item.pk, "doc": doc.pk, "rule_key": key}
+    from qinglian.archive.models import EntryImportJob
+
+    archive_job = EntryImportJob(filename="x.xlsx", sha256="0" * 64, created_by=stranger)
+    archive_job.file.save("x.xlsx", ContentFile(b"PK"), save=False)
+    archive_job.error_report.save("e.xlsx", ContentFile(b"PK"), save=False)
+    archive_job.save()
+    return {"job": job.pk, "item": item.pk, "doc": doc.pk, "rule_key": key, "archive_job": archive_job.pk}
 
 
 def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
