@@ -4,10 +4,15 @@ Issued by the discipline commission to the requesting unit: a summary table (序
 意见) and details for the candidates with findings. The letter carries only what the requester may
 read (pending matters as “有待核实事项”), plus the dissenting views recorded beside a verdict.
 
-Who can download it: the documents app's access (qinglian/documents/access.py) — its creator (the
-approving leader) and anyone whose `documents.view` scope covers the issuing unit, i.e. the
-commission. The requester reaches it when their scope covers the commission (an organisation
-department anchored at the jurisdiction); see the report on issue 4 for the narrower case.
+The letter carries a 发文字号 from the commission's number register (documents.services):
+代字 = the first character of the jurisdiction the commission belongs to + “纪函” (甲县纪委监委 →
+甲纪函〔2026〕3号), numbered per commission and year.
+
+Who can download it (qinglian/documents/access.py): its creator, anyone whose `documents.view`
+scope covers the issuing commission, and — the template's own rule, `may_read_letter` — whoever
+may open the opinion request itself (`access_opinion_request`: the requester, and holders of
+`archive.opinion_request` over the requesting unit, and the commission), however narrow their
+scope is otherwise. Nobody else.
 """
 
 from __future__ import annotations
@@ -57,7 +62,34 @@ def _title(candidates: list[OpinionCandidate]) -> str:
     return f"关于{first}等{len(candidates)}名同志党风廉政情况的意见回复"
 
 
-@document_template(TEMPLATE, name="党风廉政意见回复")
+def letter_prefix(issuing_unit: Unit) -> str:
+    """The 发文机关代字 of the letter: 甲纪函 for 甲县纪委监委 (its jurisdiction's first character)."""
+    owner = issuing_unit.parent if issuing_unit.parent_id else issuing_unit
+    first = next((ch for ch in owner.name if not ch.isdigit() and ch not in "〔〕[]()（）"), "纪")
+    return f"{first}纪函"
+
+
+def may_read_letter(user, doc) -> bool:
+    """Whoever may open the opinion request may download its reply letter."""
+    from django.http import Http404
+
+    from qinglian.archive.opinions import access_opinion_request
+
+    if not doc.subject_id:
+        return False
+    request = OpinionRequest.objects.filter(pk=doc.subject_id).only("requested_by_id").first()
+    if request is None:
+        return False
+    if request.requested_by_id == user.pk:
+        return True
+    try:
+        access_opinion_request(user, doc.subject_id)
+    except Http404:
+        return False
+    return True
+
+
+@document_template(TEMPLATE, name="党风廉政意见回复", reader=may_read_letter)
 def opinion_letter(*, opinion: OpinionRequest, issuing_unit: Unit, on_date: date) -> OfficialDocument:
     candidates = list(opinion.candidates.select_related("cadre", "cadre__unit").order_by("position"))
     table = Table(
@@ -118,6 +150,7 @@ def opinion_letter_generate(*, actor, request: OpinionRequest, http_request=None
         },
         issuing_unit=issuing_unit,
         subject=request,
+        number_prefix=letter_prefix(issuing_unit),
         request=http_request,
     )
     OpinionRequest.objects.filter(pk=request.pk).update(document_batch=docs[0].batch)

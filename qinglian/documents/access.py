@@ -1,5 +1,7 @@
-"""The one checked fetch of a document: its creator, or `documents.view` over the issuing unit
-(plus the template's own capability, for documents that carry sealed content). Otherwise 404."""
+"""The one checked fetch of a document: its creator, a user the template's own `reader` rule
+accepts (e.g. the requester of an integrity opinion, for its reply letter), or `documents.view`
+over the issuing unit (plus the template's own capability, for documents that carry sealed
+content). Otherwise 404."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ def can_see(user, doc: Document) -> bool:
     caps = capabilities(user)
     if doc.template in registry.restricted_codes(caps):
         return False
+    template = registry.templates().get(doc.template)
+    if template is not None and template.reader is not None and template.reader(user, doc):
+        return True
     return scope(user, "documents.view").contains(doc.issuing_unit)
 
 

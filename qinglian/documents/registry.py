@@ -12,12 +12,17 @@ letter, a referral sheet, a reminder card) in its `documents.py` or wherever it 
 and issues it with `documents.services.document_generate(template="intake.referral_sheet", data={...})`.
 `view_capability`, when set, is needed (besides `documents.view` in scope) to list or download
 documents made from the template: a referral sheet carries sealed clue content.
+`reader`, when set, is the template's own access rule, `reader(user, document) -> bool`: a user it
+accepts may download the document besides its creator and those whose `documents.view` scope
+holds the issuing unit — e.g. the organisation department that asked for an integrity opinion
+reads the commission's reply, whatever its own scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from qinglian.documents.content import OfficialDocument
 
@@ -28,6 +33,7 @@ class DocumentTemplate:
     name: str
     build: Callable[..., OfficialDocument]
     view_capability: str = ""
+    reader: Callable[[Any, Any], bool] | None = None
 
 
 _TEMPLATES: dict[str, DocumentTemplate] = {}
@@ -41,11 +47,11 @@ def register(template: DocumentTemplate) -> DocumentTemplate:
     return template
 
 
-def document_template(code: str, *, name: str, view_capability: str = ""):
+def document_template(code: str, *, name: str, view_capability: str = "", reader=None):
     """Decorator form of `register`."""
 
     def decorator(build):
-        register(DocumentTemplate(code, name, build, view_capability))
+        register(DocumentTemplate(code, name, build, view_capability, reader))
         return build
 
     return decorator

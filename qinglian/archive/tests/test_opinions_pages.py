@@ -219,3 +219,43 @@ def test_api_outsider_gets_404_and_schema_lists_the_endpoint(api, people, tree, 
     login(people["requester"])
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/opinion-requests/" in schema
+
+
+def test_letter_has_a_document_number_and_a_narrow_requester_downloads_it_but_others_do_not(
+    client, login, people, tree, make_user
+):
+    """An organisation officer anchored at one department (no scope over the commission that issues
+    the letter) asks about a candidate of his department: he may download the reply letter; a
+    colleague with the same role over the next department, or one in another county, may not."""
+    from qinglian.documents.models import Document
+
+    narrow = make_user("org_supervision", tree.dept_a1, unit=tree.dept_a1)
+    neighbour = make_user("org_supervision", tree.dept_a2, unit=tree.dept_a2)
+    req = opinion_request_create(
+        actor=narrow, purpose="promotion", as_of=AS_OF, title="教育局副局长人选", candidates=[people["clean"].pk],
+        requesting_unit=tree.dept_a1,
+    )  # fmt: skip
+    opinion_review(actor=people["reviewer"], request=req, changes={}, dissents={})
+    req = opinion_approve(actor=people["leader"], request=req, approver_name="王书记")
+    docs = list(Document.objects.filter(batch=req.document_batch))
+    year = req.issued_at.year
+    assert {d.number for d in docs} == {f"甲纪函〔{year}〕1号"} and len(docs) == 2
+    assert docs[0].issuing_unit == tree.jw_a
+    login(narrow)
+    page = client.get(f"/archive/opinions/{req.pk}/").content.decode()
+    assert "/documents/" in page
+    for doc in docs:
+        response = client.get(f"/documents/{doc.pk}/download/")
+        assert response.status_code == 200
+        assert "%E7%94%B2%E7%BA%AA%E5%87%BD" in response["Content-Disposition"]  # 甲纪函, URL-encoded
+    for user in (neighbour, people["outsider"]):
+        login(user)
+        for doc in docs:
+            assert client.get(f"/documents/{doc.pk}/download/").status_code == 404, user
+    # The next letter of the commission takes the next number.
+    second = _request(people, tree)
+    opinion_review(actor=people["reviewer"], request=second, changes={}, dissents={})
+    second = opinion_approve(actor=people["leader"], request=second, approver_name="王书记")
+    assert set(Document.objects.filter(batch=second.document_batch).values_list("number", flat=True)) == {
+        f"甲纪函〔{year}〕2号"
+    }
