@@ -49,7 +49,11 @@ def to_bytes(m: MinHash | None) -> bytes | None:
 def from_bytes(data: bytes | memoryview | None) -> MinHash | None:
     if not data:
         return None
-    return MinHash(num_perm=NUM_PERM, seed=7, hashvalues=np.frombuffer(bytes(data), dtype="<u8"))
+    # Set the values on a fresh MinHash rather than passing `hashvalues=`: datasketch 2 then
+    # demands the hashing scheme, which a stored signature does not carry (same seed, same scheme).
+    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m.hashvalues = np.frombuffer(bytes(data), dtype="<u8").astype(np.uint64)
+    return m
 
 
 def bands(m: MinHash | None) -> list[int]:
