@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qinglian.documents",
     "qinglian.api",
     "qinglian.archive",
+    "qinglian.groups",
     "qinglian.intake",
     "qinglian.demo",
 ]

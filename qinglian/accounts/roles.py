@@ -65,6 +65,8 @@ ROLES: dict[str, Role] = {
             "组织部干部监督",
             "组织部干部监督科",
             ScopeKind.SUBTREE,
+            "groups.view",
+            "groups.manage",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -93,6 +95,7 @@ ROLES: dict[str, Role] = {
             "intake.handle",
             "intake.approve",
             "intake.stats",
+            "groups.view",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -220,6 +223,7 @@ ROLES: dict[str, Role] = {
         ),
         _role(
             "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view",
+            "groups.view",
             "intake.stats",
         ),
         _role(

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_defaults(sender, **kwargs):
+    from qinglian.groups.services import groups_sync_defaults
+
+    groups_sync_defaults()
+
+
+class GroupsConfig(AppConfig):
+    name = "qinglian.groups"
+    label = "groups"
+    verbose_name = "分类监督"
+
+    def ready(self):
+        from qinglian.core.navigation import NavEntry
+        from qinglian.core.navigation import register as nav_register
+
+        nav_register(NavEntry("监督业务", "分类监督分组", "groups:list", "groups.view", 50))
+        post_migrate.connect(_sync_defaults, sender=self)

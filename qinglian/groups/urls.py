@@ -1,0 +1,14 @@
+from django.urls import path
+
+from qinglian.groups import views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", views.group_list, name="list"),
+    path("new/", views.group_new, name="new"),
+    path("<slug:code>/", views.group_detail, name="detail"),
+    path("<slug:code>/edit/", views.group_edit, name="edit"),
+    path("<slug:code>/manual/", views.manual_add, name="manual_add"),
+    path("<slug:code>/manual/<int:manual_id>/end/", views.manual_withdraw, name="manual_end"),
+]
