@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qinglian.archive",
     "qinglian.groups",
     "qinglian.intake",
+    "qinglian.front",
     "qinglian.demo",
 ]
 
@@ -272,3 +273,53 @@ LOGGING = {
     },
     "loggers": {"axes": {"level": "WARNING"}, "django.server": {"level": "WARNING"}},
 }
+
+# --- Public report page and the public front (ARCHITECTURE.md §5, qinglian/front) ----------------
+QINGLIAN_PUBLIC_MAX_FILE_BYTES = env_int("QINGLIAN_PUBLIC_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
+QINGLIAN_PUBLIC_MAX_FILES = env_int("QINGLIAN_PUBLIC_MAX_FILES", 5, minimum=0, maximum=20)
+# Per visitor (hashed, in the cache only): submissions per hour, receipt-code lookups per 10 minutes.
+QINGLIAN_PUBLIC_SUBMIT_LIMIT = env_int("QINGLIAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)
+QINGLIAN_PUBLIC_LOOKUP_LIMIT = env_int("QINGLIAN_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)
+# What phones open (the poster's QR code); empty: the address the page was requested at.
+QINGLIAN_PUBLIC_BASE_URL = env_str("QINGLIAN_PUBLIC_BASE_URL", "")
+# Seeds of the key pairs (see qinglian/front/keys.py). The core holds QINGLIAN_FRONT_CORE_KEY and the
+# front's public key; the front holds QINGLIAN_FRONT_KEY and the core's public keys. Embedded default:
+# both generated under DATA_DIR/keys (all-in-one). A production core without a public front may
+# leave them unset: only the exchange refuses to run.
+QINGLIAN_FRONT_URL = env_str("QINGLIAN_FRONT_URL", "")  # core: the front's address (HTTP exchange)
+QINGLIAN_FRONT_PUBLIC = env_str("QINGLIAN_FRONT_PUBLIC", "")
+QINGLIAN_FRONT_CORE_PUBLIC = env_str("QINGLIAN_FRONT_CORE_PUBLIC", "")
+
+
+def _front_secret(name: str, file: str) -> str:
+    try:
+        return _secret(name, file)
+    except ImproperlyConfigured:
+        return ""
+
+
+QINGLIAN_FRONT_KEY = _front_secret("QINGLIAN_FRONT_KEY", "front_key")
+QINGLIAN_FRONT_CORE_KEY = ""
+if MODE == "core" or not PRODUCTION:
+    # (A development public front derives the core's public key from a local seed.)
+    QINGLIAN_FRONT_CORE_KEY = _front_secret("QINGLIAN_FRONT_CORE_KEY", "front_core_key")
+
+if MODE == "public-front":
+    # Only the public pages, only the front's tables: no accounts, sessions, audit or core data.
+    if PRODUCTION and not (QINGLIAN_FRONT_KEY and QINGLIAN_FRONT_CORE_PUBLIC):
+        raise ImproperlyConfigured("public-front mode needs QINGLIAN_FRONT_KEY and QINGLIAN_FRONT_CORE_PUBLIC")
+    INSTALLED_APPS = ["django.contrib.staticfiles", "qinglian.front"]
+    MIDDLEWARE = [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ]
+    ROOT_URLCONF = "qinglian.front.front_urls"
+    TEMPLATES[0]["OPTIONS"]["context_processors"] = ["django.template.context_processors.request"]
+    STATICFILES_DIRS = [("vendor", PACKAGE_DIR / "core" / "static" / "vendor")]
+    CSRF_FAILURE_VIEW = "qinglian.front.errors.csrf_failure"
+    QINGLIAN_FRONT_CORE_KEY = "" if PRODUCTION else QINGLIAN_FRONT_CORE_KEY

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("qinglian.people.urls")),
     path("archive/", include("qinglian.archive.urls")),
     path("intake/", include("qinglian.intake.urls")),
+    path("report/", include("qinglian.front.urls")),
     path("groups/", include("qinglian.groups.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
