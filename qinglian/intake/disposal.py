@@ -1025,3 +1025,98 @@ def report_result_notify(*, actor, report: Report, how: str, note: str = "", req
     audit_record(actor=actor, action="intake.report.result_notice", obj=report, unit_id=report.receiving_unit_id,
                  request=request, extra={"how": how, "note": bool(note)})  # fmt: skip
     return report
+
+
+# --- what the panel shows -----------------------------------------------------------------------
+
+
+def panel_state(clue: Clue, viewer) -> dict:
+    """Everything the disposal panel of a clue shows, and what `viewer` may do now (a fixed number
+    of queries whatever the history's length)."""
+    from qinglian.intake.access import reads_content
+
+    def allowed(capability: str) -> bool:
+        return has_capability(viewer, capability) and scope(viewer, capability).contains(clue.unit)
+
+    recused = is_recused(viewer, clue)
+    can_handle = allowed("intake.handle") and not recused
+    disposals = list(
+        clue.disposals.select_related("proposed_by", "approved_by").order_by("proposed_at", "id")
+    )
+    inquiries = list(
+        clue.inquiries.select_related(
+            "subject__cadre", "document", "summary_by", "summary_reviewed_by"
+        ).order_by("id")
+    )
+    verifications = list(clue.verifications.order_by("id"))
+    clarifications = list(clue.clarifications.select_related("subject__cadre", "entry").order_by("id"))
+    referral = clue.accusation_referrals.select_related(
+        "referred_by", "unseal_requested_by", "unseal_approved_by"
+    ).first()
+    subjects = [s for s in clue.subjects.select_related("cadre") if s.cadre_id]
+    pending = next((p for p in disposals if p.status == Disposal.Status.PROPOSED), None)
+    content = reads_content(viewer, clue.unit)
+    latest = {}
+    for i in inquiries:
+        latest[i.subject_id] = i
+        i.summary_text = sealing.open_text(i.summary) if content else ""
+        i.reply_text = sealing.open_text(i.reply) if content else ""
+        i.can_review = bool(
+            i.summary and not i.summary_reviewed_by_id and viewer.pk != i.summary_by_id
+            and (can_handle or (allowed("intake.approve") and not recused))
+        )  # fmt: skip
+    for v in verifications:
+        v.plan_text, v.findings_text, v.report_text = (
+            (sealing.open_text(v.plan), sealing.open_text(v.findings), sealing.open_text(v.report))
+            if content
+            else ("", "", "")
+        )
+    startable = [
+        s for s in subjects if s.pk not in latest or latest[s.pk].outcome == Inquiry.Outcome.DENIED
+    ]  # fmt: skip
+    cleared = {c.subject_id for c in clarifications}
+    if clue.outcome in UNFOUNDED_OUTCOMES:
+        clearable = [s for s in subjects if s.pk not in cleared]
+    else:
+        clearable = [
+            s for s in subjects
+            if s.pk in latest and latest[s.pk].outcome == Inquiry.Outcome.UNFOUNDED and s.pk not in cleared
+        ]  # fmt: skip
+    report = clue.report
+    items = list(open_items_for(clue).select_related("assignee_unit").order_by("due_date"))  # the hold review
+    result_item = None
+    if report is not None and report.real_name:
+        result_item = open_items_for(report, WORKITEM_RESULT_NOTICE).first()
+    can_approve = allowed("intake.approve") and not recused
+    return {
+        "clue": clue,
+        "disposals": disposals,
+        "pending": pending,
+        "may_approve_pending": pending is not None and may_approve(viewer, pending),
+        "inquiries": inquiries,
+        "verifications": verifications,
+        "open_verification": next((v for v in verifications if not v.outcome), None),
+        "clarifications": clarifications,
+        "referral": referral,
+        "subjects": subjects,
+        "startable": startable if clue.status == CS.INQUIRY else [],
+        "clearable": clearable,
+        "methods": proposable_methods(clue) if pending is None else [],
+        "items": items,
+        "result_item": result_item,
+        "reads_content": content,
+        "recused": recused,
+        "can_handle": can_handle,
+        "can_approve": can_approve,
+        "can_notify": report is not None
+        and report.real_name
+        and report.result_notified_at is None
+        and clue.status in (CS.CLOSED, CS.CASE_OPENED)
+        and (allowed("intake.register") or can_handle),
+        "can_refer": can_handle
+        and referral is None
+        and clue.outcome in UNFOUNDED_OUTCOMES
+        and report is not None,
+        "is_requester": referral is not None and referral.unseal_requested_by_id == viewer.pk,
+        "outcome_label": CLOSING_OUTCOMES.get(clue.outcome, ""),
+    }
