@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from qinglian.audit.services import audit_record
@@ -95,8 +95,10 @@ def memberships_recompute(
     by_hand = Q(pk__in=included) if group.active else Q(pk__in=[])
     everyone = Cadre.objects.all() if cadre_ids is None else Cadre.objects.filter(pk__in=cadre_ids)
     desired = everyone.filter(by_rule | by_hand).exclude(pk__in=excluded)
+    # NOT EXISTS (an anti-join), not NOT IN: a NOT IN over 500,000 ids that does not fit in work_mem
+    # makes PostgreSQL re-scan the subquery for every row.
     stale = Membership.objects.filter(group=group, until__isnull=True).exclude(
-        cadre_id__in=desired.values("pk")
+        Exists(desired.filter(pk=OuterRef("cadre_id")))
     )
     if cadre_ids is not None:
         stale = stale.filter(cadre_id__in=cadre_ids)
