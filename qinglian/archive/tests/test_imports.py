@@ -214,3 +214,25 @@ def test_another_user_cannot_open_or_download_someone_elses_import_job(
 
 def test_import_page_is_refused_without_the_import_capability(tree, make_user, login):
     assert login(make_user("leadership", tree.county_a)).get("/archive/import/").status_code == 403
+
+
+def test_my_import_jobs_list_is_paginated_with_a_fixed_query_count(
+    tree, make_user, login, person, django_assert_num_queries
+):
+    from qinglian.archive.import_jobs import entry_import_create
+
+    user = make_user("org_supervision", tree.county_a)
+    client = login(user)
+    entry_import_create(actor=user, filename="报表00.xlsx", data=xlsx(row(person, "info.training")))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/archive/import/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/archive/import/")
+    n = len(ctx.captured_queries)
+    for i in range(1, 31):
+        entry_import_create(actor=user, filename=f"报表{i:02d}.xlsx", data=xlsx(row(person, "info.training")))
+    with django_assert_num_queries(n):
+        page = client.get("/archive/import/").content.decode()
+    assert "共 31 条" in page and "报表30.xlsx" in page and "报表00.xlsx" not in page  # newest first
