@@ -67,6 +67,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUBTREE,
             "groups.view",
             "groups.manage",
+            "groups.record",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -96,6 +97,7 @@ ROLES: dict[str, Role] = {
             "intake.approve",
             "intake.stats",
             "groups.view",
+            "groups.record",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -159,6 +161,7 @@ ROLES: dict[str, Role] = {
             ScopeKind.SUPERVISED,
             "intake.view",
             "intake.handle",
+            "groups.record",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -179,6 +182,7 @@ ROLES: dict[str, Role] = {
             "intake.handle",
             "intake.referral",
             "intake.stats",
+            "groups.record",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import

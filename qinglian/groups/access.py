@@ -39,3 +39,17 @@ def access_manual(user, group: SupervisionGroup, manual_id) -> ManualMembership:
     if manual is None or not scope(user, "groups.manage").contains(manual.cadre.unit):
         raise Http404("记录不存在")
     return manual
+
+
+def access_batch(user, batch_id):
+    """A measure batch of a unit inside the user's groups.record scope, or 404."""
+    from qinglian.groups.models import MeasureBatch
+
+    try:
+        pk = int(batch_id)
+    except (TypeError, ValueError):
+        raise Http404("记录不存在") from None
+    batch = MeasureBatch.objects.select_related("measure__group", "unit", "workitem").filter(pk=pk).first()
+    if batch is None or not scope(user, "groups.record").contains(batch.unit):
+        raise Http404("记录不存在")
+    return batch

@@ -34,3 +34,25 @@ DEFAULT_GROUPS = [
     ("key_post", "人财物关键岗位", "管人、管钱、管物的关键岗位",
      {"combine": "and", "conditions": [{"field": "is_key_post", "op": "eq", "value": True}, SERVING]}),
 ]  # fmt: skip
+
+# (group, name, description, stage, frequency, target, responsible, evidence, due days for on-entry)
+DEFAULT_MEASURES = [
+    ("young", "廉课（三廉工程）", "每季度为年轻干部上一次廉政党课", "in_office", "quarterly", "unit", "member_unit",
+     "课程通知、签到表或现场照片", 30),
+    ("young", "廉礼（三廉工程）", "新进入年轻干部群体时赠送廉洁读本、家书等", "pre", "on_entry", "member", "member_unit",
+     "赠送记录（签收单）", 30),
+    ("young", "廉语（三廉工程）", "每季度向年轻干部发送廉洁提醒寄语", "in_office", "quarterly", "member", "member_unit",
+     "寄语内容和发送记录", 30),
+    ("young", "集体廉政谈话（新录用、新提拔）", "新录用、新提拔的年轻干部参加集体廉政谈话", "pre", "on_entry", "member",
+     "supervisor", "谈话记录和签到表", 30),
+    ("middle", "任中廉政谈话", "中层干部在任期间每年至少一次廉政谈话，而不只在任职时", "in_office", "yearly", "member",
+     "supervisor", "谈话记录", 30),
+    ("leading", "任前廉政谈话", "新任领导干部任职前的廉政谈话", "pre", "on_entry", "member", "supervisor",
+     "谈话记录", 15),
+    ("retired", "退休干部廉洁提醒", "每年一次廉洁提醒谈话或走访", "retired", "yearly", "member", "member_unit",
+     "谈话或走访记录", 30),
+    ("retired", "违规兼职情况核查", "每年核查退休领导干部在企业、社会组织兼职情况", "retired", "yearly", "member",
+     "member_unit", "核查表", 30),
+    ("law_enforcement", "执法岗位廉政风险排查", "每年排查执法岗位廉政风险点并制定防控措施", "in_office", "yearly", "unit",
+     "member_unit", "风险点排查表和防控措施", 30),
+]  # fmt: skip

@@ -141,3 +141,34 @@ class ManualForm(forms.Form):
 
 class ManualEndForm(forms.Form):
     reason = forms.CharField(label="撤销理由", max_length=255)
+
+
+class TasksCompleteForm(forms.Form):
+    tasks = forms.TypedMultipleChoiceField(label="已落实的人员", coerce=int, choices=())
+    done_on = forms.DateField(
+        label="落实日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    note = forms.CharField(label="落实情况说明", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))  # fmt: skip
+    file = forms.FileField(label="佐证材料（PDF或图片，不超过10MB）", required=False,
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}))  # fmt: skip
+
+    def __init__(self, *args, open_tasks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].choices = [(t.pk, str(t.pk)) for t in open_tasks]
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if not f:
+            return f
+        if f.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("佐证材料不能超过10MB")
+        head = f.read(8)
+        f.seek(0)
+        if not (
+            head.startswith(b"%PDF-")
+            or head.startswith(b"\xff\xd8\xff")
+            or head.startswith(b"\x89PNG\r\n\x1a\n")
+        ):
+            raise forms.ValidationError("佐证材料只能是PDF、JPEG或PNG文件（按文件内容判断）")
+        return f

@@ -102,3 +102,128 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.group_id}:{self.cadre_id}"
+
+
+class Stage(models.TextChoices):
+    """Career stage a measure applies to (任前/任中/任后/退休后)."""
+
+    PRE = "pre", "任前（新进入本组时）"
+    IN_OFFICE = "in_office", "任中"
+    AFTER = "after", "任后/离任"
+    RETIRED = "retired", "退休后"
+
+
+class Frequency(models.TextChoices):
+    ON_ENTRY = "on_entry", "进入本组时一次"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    YEARLY = "yearly", "每年"
+
+
+class Measure(models.Model):
+    """One measure of a group's plan (e.g. 三廉工程·廉课 for young cadres, quarterly)."""
+
+    class Target(models.TextChoices):
+        MEMBER = "member", "每名成员"
+        UNIT = "unit", "成员所在单位（集体开展）"
+
+    class Responsible(models.TextChoices):
+        MEMBER_UNIT = "member_unit", "成员所在单位党组织"
+        SUPERVISOR = "supervisor", "监督主体（派驻纪检监察组/乡镇纪委）"
+        FIXED = "fixed", "指定单位"
+
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField("措施", max_length=64)
+    description = models.CharField("内容", max_length=255, blank=True)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices, default=Stage.IN_OFFICE)
+    frequency = models.CharField("频次", max_length=16, choices=Frequency.choices)
+    target = models.CharField("对象", max_length=8, choices=Target.choices, default=Target.MEMBER)
+    responsible = models.CharField("责任主体", max_length=16, choices=Responsible.choices,
+                                   default=Responsible.MEMBER_UNIT)  # fmt: skip
+    responsible_unit = models.ForeignKey(
+        "people.Unit",
+        verbose_name="指定的责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.CharField("须提供的佐证", max_length=255)
+    due_days = models.PositiveSmallIntegerField(
+        "办理期限（天）", default=30, help_text="进入本组后或周期开始后的天数"
+    )
+    active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group__sort_order", "stage", "id"]
+
+    def __str__(self):
+        return f"{self.group.name}·{self.name}"
+
+
+class MeasureBatch(models.Model):
+    """What one responsible unit has to do for one measure in one period: the subject of its to-do."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="batches")
+    unit = models.ForeignKey(
+        "people.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(
+        "周期", max_length=16, help_text="2026-11、2026Q4、2026，或 E+日期（当日新进入）"
+    )
+    due_date = models.DateField("期限")
+    workitem = models.ForeignKey("workitems.WorkItem", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")  # fmt: skip
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "unit", "period"], name="groups_batch_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id}:{self.unit_id}:{self.period}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("groups:batch", args=[self.pk])
+
+
+class MeasureTask(models.Model):
+    """One member (or, for unit measures, one unit) that the measure must reach in a period."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待落实"
+        DONE = "done", "已落实"
+
+    batch = models.ForeignKey(MeasureBatch, on_delete=models.CASCADE, related_name="tasks")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="tasks")
+    cadre = models.ForeignKey(
+        "people.Cadre", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=16)
+    due_date = models.DateField("期限")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField("落实日期", null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")  # fmt: skip
+    evidence_note = models.CharField("佐证说明", max_length=500, blank=True)
+    evidence_file = models.FileField("佐证材料", upload_to="groups/evidence/%Y/", blank=True, max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "cadre", "period"], condition=Q(cadre__isnull=False),
+                                    name="groups_task_member_unique"),
+            models.UniqueConstraint(fields=["measure", "unit", "period"], condition=Q(cadre__isnull=True),
+                                    name="groups_task_unit_unique"),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["measure", "status", "due_date"], name="groups_task_status")]
+
+    def __str__(self):
+        return f"{self.measure_id}:{self.cadre_id or self.unit_id}:{self.period}"

@@ -48,3 +48,31 @@ def manual_list(*, viewer, group: SupervisionGroup) -> QuerySet[ManualMembership
 def cadre_groups(cadre_id: int) -> QuerySet[Membership]:
     """The current groups of one cadre (for the profile page)."""
     return Membership.objects.filter(cadre_id=cadre_id, until__isnull=True).select_related("group")
+
+
+def coverage(*, viewer, group: SupervisionGroup, today) -> list[dict]:
+    """Per measure of the group: tasks done, open and overdue inside the viewer's scope (one query)."""
+    from qinglian.groups.models import MeasureTask
+
+    rows = (
+        MeasureTask.objects.filter(measure__group=group)
+        .filter(scope(viewer, "groups.view").units_q("unit__"))
+        .values("measure_id")
+        .annotate(
+            done=Count("pk", filter=Q(status="done")),
+            open=Count("pk", filter=Q(status="open", due_date__gte=today)),
+            overdue=Count("pk", filter=Q(status="open", due_date__lt=today)),
+        )
+    )
+    return list(rows)
+
+
+def overdue_tasks(*, viewer, group: SupervisionGroup, today):
+    from qinglian.groups.models import MeasureTask
+
+    return (
+        MeasureTask.objects.filter(measure__group=group, status="open", due_date__lt=today)
+        .filter(scope(viewer, "groups.view").units_q("unit__"))
+        .select_related("measure", "cadre", "unit", "batch")
+        .order_by("due_date", "pk")
+    )

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from qinglian.audit.services import audit_record
 from qinglian.groups import rules
-from qinglian.groups.defaults import DEFAULT_GROUPS
-from qinglian.groups.models import ManualMembership, Membership, RuleVersion, SupervisionGroup
+from qinglian.groups.defaults import DEFAULT_GROUPS, DEFAULT_MEASURES
+from qinglian.groups.models import ManualMembership, Measure, Membership, RuleVersion, SupervisionGroup
 from qinglian.people.models import Cadre
 
 
@@ -61,6 +61,22 @@ def groups_sync_defaults() -> int:
                 changed_at=now,
             )
             created += 1
+            for (
+                g,
+                name,
+                description,
+                stage,
+                frequency,
+                target,
+                responsible,
+                evidence,
+                days,
+            ) in DEFAULT_MEASURES:
+                if g == code:
+                    Measure.objects.create(
+                        group=group, name=name, description=description, stage=stage, frequency=frequency,
+                        target=target, responsible=responsible, evidence=evidence, due_days=days,
+                    )  # fmt: skip
     return created
 
 

@@ -12,9 +12,9 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability, scope
 from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate
-from qinglian.groups import selectors, services
-from qinglian.groups.access import access_cadre_for_manage, access_group, access_manual
-from qinglian.groups.forms import GroupForm, ManualEndForm, ManualForm, NewGroupForm
+from qinglian.groups import plans, selectors, services
+from qinglian.groups.access import access_batch, access_cadre_for_manage, access_group, access_manual
+from qinglian.groups.forms import GroupForm, ManualEndForm, ManualForm, NewGroupForm, TasksCompleteForm
 from qinglian.groups.rules import describe
 from qinglian.people.models import Cadre
 from qinglian.people.selectors import cadre_search_q
@@ -136,3 +136,52 @@ def manual_withdraw(request, code: str, manual_id: int):
             messages.success(request, f"已撤销对{manual.cadre.name}的手工调整，改由规则决定")
             return redirect("groups:detail", code=group.code)
     return _detail(request, group, end_form=form, status=400)
+
+
+@capability_required("groups.view")
+def group_coverage(request, code: str):
+    """Who has had which measure, and what is overdue (per measure, in the viewer's scope)."""
+    from django.utils import timezone
+
+    group = access_group(request.user, code)
+    today = timezone.localdate()
+    counts = {
+        row["measure_id"]: row for row in selectors.coverage(viewer=request.user, group=group, today=today)
+    }
+    measures = list(group.measures.all())
+    for m in measures:
+        m.counts = counts.get(m.pk, {"done": 0, "open": 0, "overdue": 0})
+        m.period = plans.period_for(m.frequency, today)
+    page = paginate(request, selectors.overdue_tasks(viewer=request.user, group=group, today=today))
+    return render(request, "groups/coverage.html", {"group": group, "measures": measures, "page": page})
+
+
+def _batch_page(request, batch, form=None, status=200):
+    tasks = list(
+        batch.tasks.select_related("cadre", "unit", "done_by").order_by("status", "cadre__name", "pk")
+    )
+    open_tasks = [t for t in tasks if t.status == "open"]
+    form = form or TasksCompleteForm(open_tasks=open_tasks)
+    return render(request, "groups/batch.html", {"batch": batch, "measure": batch.measure, "tasks": tasks,
+                  "open_tasks": open_tasks, "form": form}, status=status)  # fmt: skip
+
+
+@capability_required("groups.record")
+@require_http_methods(["GET", "POST"])
+def measure_batch(request, batch_id: int):
+    batch = access_batch(request.user, batch_id)
+    if request.method == "GET":
+        return _batch_page(request, batch)
+    open_tasks = list(batch.tasks.filter(status="open").select_related("unit"))
+    form = TasksCompleteForm(request.POST, request.FILES, open_tasks=open_tasks)
+    if form.is_valid():
+        chosen = [t for t in open_tasks if t.pk in set(form.cleaned_data["tasks"])]
+        try:
+            n = plans.tasks_complete(actor=request.user, tasks=chosen, done_on=form.cleaned_data["done_on"],
+                                     note=form.cleaned_data["note"], file=form.cleaned_data["file"], request=request)  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记{n}项落实情况")
+            return redirect("groups:batch", batch_id=batch.pk)
+    return _batch_page(request, batch, form, status=400)

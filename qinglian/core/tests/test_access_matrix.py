@@ -164,6 +164,8 @@ ROUTES: dict[str, Route] = {
     "groups:edit": Route("/groups/young/edit/"),
     "groups:manual_add": Route("/groups/young/manual/", method="POST"),
     "groups:manual_end": Route("/groups/young/manual/999999/end/", method="POST"),
+    "groups:coverage": Route("/groups/young/coverage/"),
+    "groups:batch": Route("/groups/batches/999999/", foreign=True),
     "archive:opinion_create": Route("/archive/opinions/new/"),
     "archive:opinion_template": Route("/archive/opinions/template/"),
     "archive:opinion_detail": Route("/archive/opinions/{obj}/", obj="opinion"),
