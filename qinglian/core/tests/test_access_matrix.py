@@ -187,6 +187,10 @@ ROUTES: dict[str, Route] = {
     "archive:import_template": Route("/archive/import/template/"),
     "archive:import_job": Route("/archive/import/{archive_job}/", foreign=True),
     "archive:import_errors": Route("/archive/import/{archive_job}/errors/", foreign=True),
+    "front:report": Route("/report/", public=True),
+    "front:follow": Route("/report/follow/", public=True),
+    "front:poster_list": Route("/report/posters/"),
+    "front:poster": Route("/report/posters/{obj}/", obj="unit"),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
