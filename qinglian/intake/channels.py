@@ -96,6 +96,10 @@ def report_enter(
         source_agency=source_agency, source_reference=source_reference, request=request,
     )  # fmt: skip
     acknowledgement_open(actor=actor, report=report, request=request)
+    if files:
+        from qinglian.intake.uploads import schedule_cleaning
+
+        schedule_cleaning(list(report.attachments.all()))
     return report
 
 
