@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from qinglian.accounts.scopes import has_capability, scope
@@ -190,4 +191,22 @@ def letter_review(
     letter.review_note, letter.reviewed_by, letter.reviewed_at = note, actor, now
     audit_record(actor=actor, action="intake.letter.accept" if accept else "intake.letter.return", obj=letter,
                  unit_id=letter.unit_id, request=request, extra={"note": note})  # fmt: skip
+    return letter
+
+
+def access_letter(user, letter_id, request=None, *, audit: bool = True) -> RecommendationLetter:
+    """The one checked fetch of a letter: its unit in the user's intake scope, or 404."""
+    from qinglian.intake.access import _pk
+
+    letter = (
+        RecommendationLetter.objects.select_related("unit", "issuing_unit", "document", "clue", "created_by")
+        .filter(pk=_pk(letter_id))
+        .first()
+    )
+    if letter is None or not scope(user, "intake.view").contains(letter.unit):
+        raise Http404("建议书不存在")
+    if audit:
+        audit_record(
+            actor=user, action="intake.letter.view", obj=letter, unit_id=letter.unit_id, request=request
+        )
     return letter

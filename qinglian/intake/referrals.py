@@ -313,3 +313,25 @@ def petition_extend(*, actor, report: Report, notice: str, request=None) -> Peti
     audit_record(actor=actor, action="intake.petition.extend", obj=report, unit_id=report.receiving_unit_id,
                  request=request, extra={"previous_due": f"{item.due_date:%Y-%m-%d}", "new_due": f"{new_due:%Y-%m-%d}"})  # fmt: skip
     return extension
+
+
+def access_referral(user, referral_id) -> Referral:
+    """A referral through its report (`access.can_see_report`), or 404."""
+    from django.http import Http404
+
+    from qinglian.intake.access import _pk, can_see_report
+
+    referral = (
+        Referral.objects.select_related("report", "report__receiving_unit", "department", "document")
+        .filter(pk=_pk(referral_id))
+        .first()
+    )
+    if referral is None or not can_see_report(user, referral.report):
+        raise Http404("转办事项不存在")
+    return referral
+
+
+def referral_rows(report: Report) -> list[Referral]:
+    return list(
+        report.referrals.select_related("department", "document", "created_by").order_by("created_at", "id")
+    )
