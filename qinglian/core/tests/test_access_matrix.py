@@ -95,6 +95,40 @@ def _opinion(tree, unit):
     ).pk  # fmt: skip
 
 
+def _report(tree, unit):
+    from qinglian.intake.services import report_create
+
+    return report_create(actor=None, channel="letter", receiving_unit=unit, nature="petition",
+                         problem_type="not_discipline", content={"facts": "矩阵：道路积水"}).pk  # fmt: skip
+
+
+def _intake_letter(tree, unit):
+    from django.core.files.base import ContentFile
+
+    from qinglian.accounts.models import User
+    from qinglian.documents.models import Document
+    from qinglian.intake.models import RecommendationLetter
+
+    doc = Document(template="intake.recommendation_letter", title="纪检监察建议书", issuing_unit=unit, format="docx",
+                   sha256="0" * 64, size=2)  # fmt: skip
+    doc.file.save("l.docx", ContentFile(b"PK"), save=False)
+    doc.save()
+    return RecommendationLetter.objects.create(
+        unit=unit, issuing_unit=unit, problems="矩阵", recommendations="矩阵", rectification_due=timezone.localdate(),
+        document=doc, created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
+    ).pk  # fmt: skip
+
+
+def _referral(tree, unit):
+    from qinglian.accounts.models import User
+    from qinglian.intake.models import Referral
+
+    return Referral.objects.create(
+        report_id=_report(tree, unit), mode="lead", department=unit, matter="矩阵", reply_due=timezone.localdate(),
+        created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
+    ).pk  # fmt: skip
+
+
 # name -> a function (tree, unit) giving the URL part of an object that lives in `unit`
 OBJECTS = {
     "opinion": _opinion,
@@ -104,6 +138,9 @@ OBJECTS = {
     "entry": _entry,
     "warning": _warning,
     "void": _void,
+    "report": _report,
+    "referral": _referral,
+    "intake_letter": _intake_letter,
 }
 
 ROUTES: dict[str, Route] = {
@@ -191,6 +228,19 @@ ROUTES: dict[str, Route] = {
     "front:follow": Route("/report/follow/", public=True),
     "front:poster_list": Route("/report/posters/"),
     "front:poster": Route("/report/posters/{obj}/", obj="unit"),
+    "intake:report_referral_panel": Route("/intake/reports/{obj}/referrals/panel/", obj="report"),
+    "intake:report_referrals": Route("/intake/reports/{obj}/referrals/", obj="report"),
+    "intake:referral_create": Route("/intake/reports/{obj}/referrals/new/", method="POST", obj="report"),
+    "intake:petition_extend": Route("/intake/reports/{obj}/petition/extend/", method="POST", obj="report"),
+    "intake:referral_reply": Route("/intake/referrals/{obj}/reply/", method="POST", obj="referral"),
+    "intake:referral_inform": Route("/intake/referrals/{obj}/inform/", method="POST", obj="referral"),
+    "intake:letters": Route("/intake/letters/"),
+    "intake:letter_create": Route("/intake/letters/new/"),
+    "intake:letter_detail": Route("/intake/letters/{obj}/", obj="intake_letter"),
+    "intake:letter_report": Route("/intake/letters/{obj}/report/", method="POST", obj="intake_letter"),
+    "intake:letter_review": Route("/intake/letters/{obj}/review/", method="POST", obj="intake_letter"),
+    "intake:letter_document": Route("/intake/letters/{obj}/document.docx", obj="intake_letter"),
+    "intake:stats": Route("/intake/stats/"),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
