@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from qinglian.front import views
-from qinglian.front.urls import public_patterns
+from qinglian.front.public_urls import public_patterns
 
 handler400 = "qinglian.front.errors.bad_request"
 handler403 = "qinglian.front.errors.forbidden"

@@ -2,14 +2,10 @@
 
 from django.urls import path
 
-from qinglian.front import poster_views, views
+from qinglian.front import poster_views
+from qinglian.front.public_urls import public_patterns
 
 app_name = "front"
-
-public_patterns = [
-    path("", views.report, name="report"),
-    path("follow/", views.follow, name="follow"),
-]
 
 urlpatterns = [
     *public_patterns,

@@ -47,7 +47,7 @@ def report_data(**overrides) -> dict:
 def submit(client, url=REPORT_URL, files=(), **overrides):
     """Fill in and submit the report form; returns (response, code or None)."""
     form = client.get(url)
-    data = report_data(**solve(form.content.decode()), **overrides)
+    data = report_data(**{**solve(form.content.decode()), **overrides})
     if files:
         data["files"] = list(files)
     response = client.post(url, data)
