@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qinglian.api",
     "qinglian.archive",
     "qinglian.groups",
+    "qinglian.cards",
     "qinglian.intake",
     "qinglian.front",
     "qinglian.demo",
@@ -282,6 +283,8 @@ QINGLIAN_PUBLIC_SUBMIT_LIMIT = env_int("QINGLIAN_PUBLIC_SUBMIT_LIMIT", 10, minim
 QINGLIAN_PUBLIC_LOOKUP_LIMIT = env_int("QINGLIAN_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)
 # What phones open (the poster's QR code); empty: the address the page was requested at.
 QINGLIAN_PUBLIC_BASE_URL = env_str("QINGLIAN_PUBLIC_BASE_URL", "")
+# The core's own address on the government network, as printed in QR codes of reminder cards.
+QINGLIAN_BASE_URL = env_str("QINGLIAN_BASE_URL", "http://127.0.0.1:8000")
 # Seeds of the key pairs (see qinglian/front/keys.py). The core holds QINGLIAN_FRONT_CORE_KEY and the
 # front's public key; the front holds QINGLIAN_FRONT_KEY and the core's public keys. Embedded default:
 # both generated under DATA_DIR/keys (all-in-one). A production core without a public front may

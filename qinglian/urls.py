@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/", include("qinglian.intake.urls")),
     path("report/", include("qinglian.front.urls")),
     path("groups/", include("qinglian.groups.urls")),
+    path("cards/", include("qinglian.cards.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),

@@ -68,6 +68,9 @@ ROLES: dict[str, Role] = {
             "groups.view",
             "groups.manage",
             "groups.record",
+            "cards.view",
+            "cards.manage",
+            "cards.check",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -98,6 +101,10 @@ ROLES: dict[str, Role] = {
             "intake.stats",
             "groups.view",
             "groups.record",
+            "cards.view",
+            "cards.manage",
+            "cards.check",
+            "cards.decide",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -162,6 +169,8 @@ ROLES: dict[str, Role] = {
             "intake.view",
             "intake.handle",
             "groups.record",
+            "cards.view",
+            "cards.check",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -183,6 +192,8 @@ ROLES: dict[str, Role] = {
             "intake.referral",
             "intake.stats",
             "groups.record",
+            "cards.view",
+            "cards.check",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -228,6 +239,7 @@ ROLES: dict[str, Role] = {
         _role(
             "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view",
             "groups.view",
+            "cards.view",
             "intake.stats",
         ),
         _role(
@@ -235,6 +247,7 @@ ROLES: dict[str, Role] = {
             "干部本人",
             "干部本人（自助填报）",
             ScopeKind.SELF,
+            "cards.own",
             base={"home.view", "workitems.view"},
         ),
         _role(

@@ -1,0 +1,176 @@
+"""Responsibility reminder cards (主体责任提醒卡 / 清风卡), quarterly (seed 003: 一季一提醒、一季一总结、一季一检查).
+
+A card goes to one recipient for one quarter: the common responsibility list of the recipient's
+type plus an individual problem list proposed from the recipient's unit and adjusted by the editor.
+The recipient opens it from a signed QR link, acknowledges it after signing in, reports on each item
+at the quarter's end; the supervision office checks each item; for items not fulfilled the system
+proposes the next step and a named person decides after hearing the cadre. Only that decision is
+recorded on the archive.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RecipientType(models.TextChoices):
+    TOP_LEADER = "top_leader", "单位主要负责人（一把手）"
+    LEADERSHIP = "leadership", "领导班子成员"
+    LOWER_HEAD = "lower_head", "下级党组织主要负责人"
+
+
+class CommonItem(models.Model):
+    """One line of the common responsibility list (共性责任清单) of a recipient type."""
+
+    recipient_type = models.CharField("对象类型", max_length=16, choices=RecipientType.choices)
+    text = models.CharField("责任事项", max_length=255)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["recipient_type", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class CardBatch(models.Model):
+    """One issue of cards for a quarter, in the name of a party committee."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草拟（可调整个性问题清单）"
+        ISSUED = "issued", "已发放"
+
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    title = models.CharField("名称", max_length=100)
+    issuing_body = models.ForeignKey("people.Unit", verbose_name="发卡机关", on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    scope_unit = models.ForeignKey(
+        "people.Unit", verbose_name="发放范围", on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_types = models.JSONField("发放对象", default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    report_days = models.PositiveSmallIntegerField("季末报告期（天）", default=15)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    print_progress = models.PositiveIntegerField("已生成打印件", default=0)
+    print_total = models.PositiveIntegerField(default=0)
+    print_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Card(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草拟"
+        ISSUED = "issued", "已发放（待签收）"
+        ACKNOWLEDGED = "acknowledged", "已签收"
+        REPORTED = "reported", "已报告落实情况"
+        CHECKED = "checked", "已检查"
+        REVOKED = "revoked", "已撤回"
+
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="cards")
+    cadre = models.ForeignKey("people.Cadre", on_delete=models.PROTECT, related_name="cards")
+    unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    recipient_type = models.CharField(max_length=16, choices=RecipientType.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # The QR link carries a signed token naming this card and its nonce; revoking changes the nonce.
+    nonce = models.CharField(max_length=32, editable=False)
+    valid_until = models.DateField("链接有效期至")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "cadre"], name="cards_one_per_batch")]
+        ordering = ["unit__path", "cadre__name", "id"]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.cadre_id}"
+
+
+class CardItem(models.Model):
+    class Kind(models.TextChoices):
+        COMMON = "common", "共性责任"
+        INDIVIDUAL = "individual", "个性问题"
+
+    class Check(models.TextChoices):
+        PENDING = "", "未检查"
+        FULFILLED = "fulfilled", "已落实"
+        PARTLY = "partly", "部分落实"
+        NOT_FULFILLED = "not_fulfilled", "未落实"
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.CharField("事项", max_length=255)
+    source = models.CharField(
+        "来源", max_length=120, blank=True, help_text="个性问题的来源，如“审计发现问题（2026-05-10）”"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    report = models.TextField("落实情况报告", blank=True)
+    result = models.CharField("检查结果", max_length=16, choices=Check.choices, blank=True, default="")
+    check_note = models.CharField("检查意见", max_length=255, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # fmt: skip
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class FollowUp(models.Model):
+    """The next step proposed for unfulfilled items; decided by a named person after the cadre was heard."""
+
+    class Step(models.TextChoices):
+        REMINDER_TALK = "handling.reminder_talk", "提醒谈话"
+        ADMONISHMENT = "handling.admonishment", "诫勉谈话"
+        ACCOUNTABILITY = "accountability", "问责"
+
+    class Decision(models.TextChoices):
+        PENDING = "", "待决定"
+        APPLIED = "applied", "决定采取"
+        DISMISSED = "dismissed", "不予采取"
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="follow_ups")
+    proposed_step = models.CharField("建议措施", max_length=32, choices=Step.choices)
+    grounds = models.TextField("依据（未落实事项）")
+    explanation = models.TextField("本人说明", blank=True)
+    heard_on = models.DateField("听取说明日期", null=True, blank=True)
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True, default="")
+    decision_note = models.CharField("决定理由", max_length=255, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    entry = models.ForeignKey("archive.ArchiveEntry", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")  # fmt: skip
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.card_id}:{self.proposed_step}"
+
+
+class CardPrint(models.Model):
+    """The printable PDF of one unit's cards in a batch (rendered in the background)."""
+
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="prints")
+    unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="cards/%Y/", max_length=255)
+    cards = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="cards_print_unique")]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.unit_id}"

@@ -1,0 +1,62 @@
+"""Printable cards: A5 pages with the lists and a QR code of the card's signed link.
+
+The PDFs are rendered in the background. A batch is rendered one unit at a time — one HTML document
+with a page per card — instead of one WeasyPrint run per card: layout setup and font loading are
+paid once per unit (bench/cards_issue.py measures both side by side). The QR code is inline SVG, so
+WeasyPrint fetches nothing (the same refusing fetcher as official documents).
+"""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from qinglian.cards.models import Card
+from qinglian.cards.services import card_token
+
+CSS = """
+@page { size: A5; margin: 12mm 12mm 14mm; }
+body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; line-height: 1.55; }
+.card { page-break-after: always; }
+.card:last-child { page-break-after: auto; }
+h1 { font-size: 16pt; text-align: center; margin: 0 0 2mm; letter-spacing: 2pt; }
+.sub { text-align: center; font-size: 9pt; color: #444; margin-bottom: 4mm; }
+.who { border-top: 1px solid #b00; border-bottom: 1px solid #b00; padding: 1.5mm 0; margin-bottom: 3mm; }
+h2 { font-size: 11pt; margin: 3mm 0 1mm; }
+ol { margin: 0; padding-left: 6mm; }
+.src { color: #666; font-size: 8.5pt; }
+.qr { float: right; width: 30mm; margin-left: 3mm; text-align: center; font-size: 7.5pt; color: #444; }
+.qr svg { width: 30mm; height: 30mm; }
+.foot { margin-top: 4mm; font-size: 8.5pt; color: #444; }
+"""
+
+
+def card_url(card: Card) -> str:
+    base = (getattr(settings, "QINGLIAN_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("cards:open", args=[card_token(card)])
+
+
+def _card_context(card: Card) -> dict:
+    qr = segno.make(card_url(card), error="m")
+    items = list(card.items.all())
+    return {
+        "card": card,
+        "common": [i for i in items if i.kind == "common"],
+        "individual": [i for i in items if i.kind == "individual"],
+        "qr": mark_safe(qr.svg_inline(scale=2, border=1)),  # noqa: S308 (segno's own SVG markup)
+    }
+
+
+def cards_html(cards: list[Card]) -> str:
+    return render_to_string("cards/print.html", {"cards": [_card_context(c) for c in cards], "css": CSS})
+
+
+def render_pdf(cards: list[Card]) -> bytes:
+    from weasyprint import HTML
+
+    from qinglian.documents.rendering import _refusing_fetcher
+
+    return HTML(string=cards_html(cards), base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()
