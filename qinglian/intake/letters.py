@@ -121,7 +121,7 @@ def letter_issue(
 
 def _locked(letter: RecommendationLetter) -> RecommendationLetter:
     return (
-        RecommendationLetter.objects.select_for_update()
+        RecommendationLetter.objects.select_for_update(of=("self",))
         .select_related("unit", "issuing_unit", "document")
         .get(pk=letter.pk)
     )

@@ -180,7 +180,7 @@ def referral_create(
 
 def _locked(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("report", "report__receiving_unit", "department")
         .get(pk=referral.pk)
     )

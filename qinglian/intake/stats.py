@@ -228,9 +228,10 @@ def _chart_rows(table: Breakdown) -> list[dict]:
 
 
 def _outcome_labels() -> dict[str, str]:
-    from qinglian.intake.models import Inquiry, Verification
-
+    """Clue outcomes as the disposal area writes them (disposal.CLOSING_OUTCOMES)."""
     labels = {Clue.Status.CASE_OPENED.value: "立案审查调查", Clue.Status.CLOSED.value: "予以了结"}
-    labels.update(dict(Verification.Outcome.choices))
-    labels.update(dict(Inquiry.Outcome.choices))
-    return labels
+    try:
+        from qinglian.intake.disposal import CLOSING_OUTCOMES
+    except ImportError:  # pragma: no cover - the disposal area is always installed with intake
+        return labels
+    return labels | dict(CLOSING_OUTCOMES)
