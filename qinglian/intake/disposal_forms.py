@@ -15,7 +15,9 @@ class _Form(forms.Form):
 
     title = ""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, uid="", **kwargs):
+        # Several forms share a page: ids unique per form (and per inquiry), so labels stay right.
+        kwargs.setdefault("auto_id", f"id_{type(self).__name__.lower()}{uid}_%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -37,7 +39,9 @@ def _text(label, *, max_length=255, required=True, rows=0, help_text=""):
 
 
 def _date(label, required=True):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE))
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
 
 
 class ProposeForm(_Form):

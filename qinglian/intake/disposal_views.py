@@ -39,24 +39,34 @@ def _inquiry_forms(i, state) -> list:
     today = timezone.localdate()
     out = []
     if i.can_review:
-        out.append(("review", f.ReviewForm(initial=initial), "审核通过（摘要不含可识别举报人的信息）"))
+        out.append(
+            ("review", f.ReviewForm(uid=i.pk, initial=initial), "审核通过（摘要不含可识别举报人的信息）")
+        )
     if not state["can_handle"] or i.outcome:
         return out
     if i.form == "talk" and not i.replied_on:
-        out.append(("talk", f.TalkForm(initial=initial | {"held_on": today}), "保存谈话记录"))
+        out.append(("talk", f.TalkForm(uid=i.pk, initial=initial | {"held_on": today}), "保存谈话记录"))
     elif i.form == "letter" and not i.document_id:
-        out.append(("summary", f.SummaryForm(initial=initial | {"summary": i.summary_text}), "保存摘要"))
+        out.append(
+            ("summary", f.SummaryForm(uid=i.pk, initial=initial | {"summary": i.summary_text}), "保存摘要")
+        )
         if i.summary_reviewed_by_id:
             prefix = intake_documents.default_prefix(state["clue"].owner_unit)
             out.append(
-                ("letter", f.LetterForm(initial=initial | {"number_prefix": prefix}), "生成函询通知书")
+                (
+                    "letter",
+                    f.LetterForm(uid=i.pk, initial=initial | {"number_prefix": prefix}),
+                    "生成函询通知书",
+                )
             )
     elif i.form == "letter" and not i.sent_on:
-        out.append(("send", f.SendForm(initial=initial | {"sent_on": today}), "登记发函"))
+        out.append(("send", f.SendForm(uid=i.pk, initial=initial | {"sent_on": today}), "登记发函"))
     elif i.form == "letter" and not i.replied_on:
-        out.append(("reply", f.ReplyForm(initial=initial | {"replied_on": today}), "登记回复"))
+        out.append(("reply", f.ReplyForm(uid=i.pk, initial=initial | {"replied_on": today}), "登记回复"))
     if i.replied_on:
-        out.append(("conclude", f.ConcludeForm(initial=initial | {"clear_held_on": today}), "登记结果"))
+        out.append(
+            ("conclude", f.ConcludeForm(uid=i.pk, initial=initial | {"clear_held_on": today}), "登记结果")
+        )
     return out
 
 
@@ -302,6 +312,8 @@ def clue_disposal_act(request, clue_id, action):
             add_service_errors(form, exc)
         else:
             messages.success(request, message)
+            if request.POST.get("back") == "page":
+                return redirect("intake:clue_disposal", clue_id=clue.pk)
             return redirect(_detail_url(clue))
     context = _context(request, clue, error_form=form, error_action=action)
     return render(request, "intake/disposal_page.html", context, status=400)
