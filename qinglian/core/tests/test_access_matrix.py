@@ -95,37 +95,16 @@ def _opinion(tree, unit):
     ).pk  # fmt: skip
 
 
-def _report(tree, unit):
-    from qinglian.intake.services import report_create
-
-    return report_create(actor=None, channel="letter", receiving_unit=unit, nature="petition",
-                         problem_type="not_discipline", content={"facts": "矩阵：道路积水"}).pk  # fmt: skip
-
-
-def _intake_letter(tree, unit):
-    from django.core.files.base import ContentFile
-
+def _clue(tree, unit):
     from qinglian.accounts.models import User
-    from qinglian.documents.models import Document
-    from qinglian.intake.models import RecommendationLetter
+    from qinglian.intake import sealing
+    from qinglian.intake.models import Clue
 
-    doc = Document(template="intake.recommendation_letter", title="纪检监察建议书", issuing_unit=unit, format="docx",
-                   sha256="0" * 64, size=2)  # fmt: skip
-    doc.file.save("l.docx", ContentFile(b"PK"), save=False)
-    doc.save()
-    return RecommendationLetter.objects.create(
-        unit=unit, issuing_unit=unit, problems="矩阵", recommendations="矩阵", rectification_due=timezone.localdate(),
-        document=doc, created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
-    ).pk  # fmt: skip
-
-
-def _referral(tree, unit):
-    from qinglian.accounts.models import User
-    from qinglian.intake.models import Referral
-
-    return Referral.objects.create(
-        report_id=_report(tree, unit), mode="lead", department=unit, matter="矩阵", reply_due=timezone.localdate(),
-        created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
+    n = Clue.objects.count() + 1
+    return Clue.objects.create(
+        number=f"线矩阵-{n:06d}", source="supervision", unit=unit, owner_unit=unit.supervisor or unit,
+        summary=sealing.seal_text("矩阵"), problem_type="work", status="assigned", status_changed_at=timezone.now(),
+        registered_by=User.objects.order_by("pk")[0], registered_at=timezone.now(),
     ).pk  # fmt: skip
 
 
@@ -138,9 +117,7 @@ OBJECTS = {
     "entry": _entry,
     "warning": _warning,
     "void": _void,
-    "report": _report,
-    "referral": _referral,
-    "intake_letter": _intake_letter,
+    "clue": _clue,
 }
 
 ROUTES: dict[str, Route] = {
@@ -201,20 +178,6 @@ ROUTES: dict[str, Route] = {
     "groups:edit": Route("/groups/young/edit/"),
     "groups:manual_add": Route("/groups/young/manual/", method="POST"),
     "groups:manual_end": Route("/groups/young/manual/999999/end/", method="POST"),
-    "groups:coverage": Route("/groups/young/coverage/"),
-    "groups:batch": Route("/groups/batches/999999/", foreign=True),
-    "cards:batches": Route("/cards/"),
-    "cards:batch_new": Route("/cards/new/"),
-    "cards:mine": Route("/cards/mine/"),
-    "cards:batch": Route("/cards/batches/999999/", foreign=True),
-    "cards:batch_issue": Route("/cards/batches/999999/issue/", method="POST"),
-    "cards:print": Route("/cards/prints/999999/", foreign=True),
-    "cards:card": Route("/cards/cards/999999/", foreign=True),
-    "cards:card_check": Route("/cards/cards/999999/check/", method="POST"),
-    "cards:card_action": Route("/cards/cards/999999/add/", method="POST"),
-    "cards:follow_up_hear": Route("/cards/follow-ups/999999/hear/", method="POST"),
-    "cards:follow_up_decide": Route("/cards/follow-ups/999999/decide/", method="POST"),
-    "cards:open": Route("/cards/c/not-a-token/", public=True),
     "archive:opinion_create": Route("/archive/opinions/new/"),
     "archive:opinion_template": Route("/archive/opinions/template/"),
     "archive:opinion_detail": Route("/archive/opinions/{obj}/", obj="opinion"),
@@ -236,23 +199,9 @@ ROUTES: dict[str, Route] = {
     "archive:import_template": Route("/archive/import/template/"),
     "archive:import_job": Route("/archive/import/{archive_job}/", foreign=True),
     "archive:import_errors": Route("/archive/import/{archive_job}/errors/", foreign=True),
-    "front:report": Route("/report/", public=True),
-    "front:follow": Route("/report/follow/", public=True),
-    "front:poster_list": Route("/report/posters/"),
-    "front:poster": Route("/report/posters/{obj}/", obj="unit"),
-    "intake:report_referral_panel": Route("/intake/reports/{obj}/referrals/panel/", obj="report"),
-    "intake:report_referrals": Route("/intake/reports/{obj}/referrals/", obj="report"),
-    "intake:referral_create": Route("/intake/reports/{obj}/referrals/new/", method="POST", obj="report"),
-    "intake:petition_extend": Route("/intake/reports/{obj}/petition/extend/", method="POST", obj="report"),
-    "intake:referral_reply": Route("/intake/referrals/{obj}/reply/", method="POST", obj="referral"),
-    "intake:referral_inform": Route("/intake/referrals/{obj}/inform/", method="POST", obj="referral"),
-    "intake:letters": Route("/intake/letters/"),
-    "intake:letter_create": Route("/intake/letters/new/"),
-    "intake:letter_detail": Route("/intake/letters/{obj}/", obj="intake_letter"),
-    "intake:letter_report": Route("/intake/letters/{obj}/report/", method="POST", obj="intake_letter"),
-    "intake:letter_review": Route("/intake/letters/{obj}/review/", method="POST", obj="intake_letter"),
-    "intake:letter_document": Route("/intake/letters/{obj}/document.docx", obj="intake_letter"),
-    "intake:stats": Route("/intake/stats/"),
+    "intake:clue_disposal": Route("/intake/clues/{obj}/disposal/", obj="clue"),
+    "intake:clue_disposal_panel": Route("/intake/clues/{obj}/disposal/panel/", obj="clue"),
+    "intake:clue_disposal_act": Route("/intake/clues/{obj}/disposal/propose/", method="POST", obj="clue"),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
@@ -401,7 +350,7 @@ def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
     if "{assignment}" in path:
         a = RoleAssignment.objects.filter(user=matrix_users["leadership"]).first()
         path = path.replace("{assignment}", str(a.pk))
-    for name in ("job", "item", "doc", "rule_key", "archive_job"):
+    for name in ("job", "item", "doc", "rule_key"):
         path = path.replace("{" + name + "}", str(matrix_users["_foreign"][name]))
     if "{token}" in path:
         token = ApiToken.objects.first()
