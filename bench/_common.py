@@ -112,10 +112,9 @@ def build_units(counties: int):
     from qinglian.people.models import Unit
 
     jurisdiction.build(counties=counties)
-    return [
-        UnitInfo(u.id, u.kind, u.level)
-        for u in Unit.objects.exclude(kind="jurisdiction").order_by("id").only("id", "kind", "level")
-    ]
+    return UnitInfo.of_units(
+        Unit.objects.exclude(kind="jurisdiction").order_by("id").only("id", "kind", "level", "path")
+    )
 
 
 def generate(units, n: int, *, relatives_per_cadre: float, seed: int = 20261124):

@@ -54,6 +54,13 @@ def parse_args(argv=None):
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of the queries of each scenario"
     )
     p.add_argument(
+        "--ab",
+        action="store_true",
+        help="instead of the pages: time the search scenarios' data access (capped count + one page)\n"
+        "through cadre_list (query over the cadre table) and cadre_browse (search tokens),\n"
+        "alternating request by request on the same database",
+    )
+    p.add_argument(
         "--reuse",
         metavar="DBNAME",
         help="use a PostgreSQL database loaded by an earlier --keep run (no load)",
@@ -89,7 +96,8 @@ def load(args) -> dict:
 
 def _common_initials(tokens) -> list[str]:
     """The pinyin-initials tokens people actually have (2-3 letters), most frequent first."""
-    freq = Counter(t for _, _, t in tokens if t.isascii() and t.isalpha() and 2 <= len(t) <= 3)
+    words = (row[2] for row in tokens)  # (id, cadre_id, token, ...)
+    freq = Counter(t for t in words if t.isascii() and t.isalpha() and 2 <= len(t) <= 3)
     return [t for t, _ in freq.most_common(400)]
 
 
@@ -166,6 +174,8 @@ def main(argv=None) -> int:
         role_assign(actor=None, user=user, role="leadership", anchor=root, reason="基准测试")
     client = Client()
     client.force_login(user)
+    if args.ab:
+        return ab(args, user, data["initials"])
 
     rows, failures = [], []
     for name, kind, queries in scenarios(data["initials"]):
@@ -208,6 +218,53 @@ def main(argv=None) -> int:
     print(
         f"  verdict: {'PASS' if not failures else 'FAIL'} (bar: p95 < {BAR_MS} ms and a fixed number of queries)"
         + (f"; failing: {', '.join(failures)}" if failures else "")
+    )
+    return 0
+
+
+def ab(args, user, initials) -> int:
+    """Old and new data access of the search scenarios, alternating, in one process."""
+    from django.core.paginator import Paginator
+
+    from qinglian.core.pagination import CappedPaginator
+    from qinglian.people import selectors
+    from qinglian.people.cadre_views import CADRE_LIST_COUNT_CAP
+
+    def run(select, filters) -> float:
+        start = time.perf_counter()
+        page = CappedPaginator(select(viewer=user, filters=filters), 25, cap=CADRE_LIST_COUNT_CAP).page(1)
+        list(page.object_list)
+        return (time.perf_counter() - start) * 1000
+
+    rows = []
+    for name, kind, queries in scenarios(initials):
+        if kind != "search":
+            continue
+        filters = [_filters(q) for q in queries]
+        times = {"cadre_list": [], "cadre_browse": []}
+        for i in range(args.warmup + args.requests):
+            f = filters[i % len(filters)]
+            pair = [("cadre_list", selectors.cadre_list), ("cadre_browse", selectors.cadre_browse)]
+            for label, select in pair if i % 2 else pair[::-1]:
+                t = run(select, f)
+                if i >= args.warmup:
+                    times[label].append(t)
+        same = all(
+            [c.pk for c in Paginator(selectors.cadre_list(viewer=user, filters=f), 25).page(1)]
+            == [c.pk for c in Paginator(selectors.cadre_browse(viewer=user, filters=f), 25).page(1)]
+            for f in filters
+        )
+        for label, ts in times.items():
+            rows.append([name, label, f"{statistics.median(ts):.1f}", f"{percentile(ts, 95):.1f}",
+                         f"{max(ts):.1f}", "yes" if same else "NO"])  # fmt: skip
+        print(
+            f"  {name}: " + ", ".join(f"{k} p95 {percentile(v, 95):.1f} ms" for k, v in times.items()),
+            flush=True,
+        )
+    print()
+    print(_common.table(rows, ["scenario", "selector", "p50 ms", "p95 ms", "max ms", "same first page"]))
+    print(
+        f"\n  {args.requests} timed calls per selector and scenario (alternating) after {args.warmup} warm-up calls"
     )
     return 0
 

@@ -42,9 +42,7 @@ def load_cadres(n: int = DEMO_CADRES, *, seed: int = 20261124) -> dict:
     from qinglian.people import bulk
     from qinglian.people.models import Cadre, CadreSearchToken, Post, Relative, Unit
 
-    units = [
-        UnitInfo(u.id, u.kind, u.level) for u in Unit.objects.exclude(kind="jurisdiction").order_by("id")
-    ]
+    units = UnitInfo.of_units(Unit.objects.exclude(kind="jurisdiction").order_by("id"))
     gen = CadreGenerator(units, seed=seed).generate(
         n,
         first_id=bulk.next_ids(Cadre, 1).start,

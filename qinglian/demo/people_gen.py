@@ -152,6 +152,11 @@ class UnitInfo:
     id: int
     kind: str
     level: str
+    path: str  # the materialised path, copied into the search tokens
+
+    @classmethod
+    def of_units(cls, units) -> list[UnitInfo]:
+        return [cls(u.id, u.kind, u.level, u.path) for u in units]
 
 
 class CadreGenerator:
@@ -255,7 +260,7 @@ class CadreGenerator:
                 " ".join(tokens)[:255], self.now, self.now,
             ))  # fmt: skip
             for t in tokens:
-                out.tokens.append((token_id, cid, t))
+                out.tokens.append((token_id, cid, t, name, unit.path, status))
                 token_id += 1
             start = self.today - timedelta(days=rng.randint(30, 6 * 365))
             if status_date is not None and start >= status_date:

@@ -33,8 +33,18 @@ def _check_rules(data: dict) -> None:
         raise ValidationError({"is_dual_role": "一肩挑只适用于村（社区）干部"})
 
 
-def _tokens(cadre: Cadre) -> list[CadreSearchToken]:
-    return [CadreSearchToken(cadre=cadre, token=t) for t in sorted(name_tokens(cadre.name))]
+# A change of any of these rewrites the cadre's search tokens (which carry copies of them).
+TOKEN_SOURCE_FIELDS = ("name", "unit", "status")
+
+
+def search_tokens(cadre: Cadre) -> list[CadreSearchToken]:
+    """The cadre's search tokens, each with the copies of name, unit path and status it carries."""
+    return [
+        CadreSearchToken(
+            cadre=cadre, token=t, name=cadre.name, unit_path=cadre.unit.path, status=cadre.status
+        )
+        for t in sorted(name_tokens(cadre.name))
+    ]
 
 
 @transaction.atomic
@@ -50,7 +60,7 @@ def cadre_create(*, actor, data: dict, request=None) -> Cadre:
     )
     cadre.search_text = " ".join(sorted(name_tokens(cadre.name)))[:255]
     cadre.save()
-    CadreSearchToken.objects.bulk_create(_tokens(cadre))
+    CadreSearchToken.objects.bulk_create(search_tokens(cadre))
     Post.objects.create(
         cadre=cadre,
         unit=cadre.unit,
@@ -98,9 +108,9 @@ def cadre_update(
         return cadre
     cadre.search_text = " ".join(sorted(name_tokens(cadre.name)))[:255]
     cadre.save()
-    if "name" in changed:
+    if any(f in changed for f in TOKEN_SOURCE_FIELDS):
         CadreSearchToken.objects.filter(cadre=cadre).delete()
-        CadreSearchToken.objects.bulk_create(_tokens(cadre))
+        CadreSearchToken.objects.bulk_create(search_tokens(cadre))
     if post_changed:
         when = change_date or data.get("post_start_date") or timezone.localdate()
         current = Post.objects.filter(cadre=cadre, end_date__isnull=True).order_by("-start_date").first()

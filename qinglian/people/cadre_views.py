@@ -26,7 +26,7 @@ def cadre_list(request):
     units = selectors.unit_list(viewer=request.user, capability="people.view")
     form = CadreFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_valid() else {}
-    cadres = selectors.cadre_list(viewer=request.user, filters=filters)
+    cadres = selectors.cadre_browse(viewer=request.user, filters=filters)
     return render(
         request,
         "people/cadre_list.html",
@@ -36,6 +36,23 @@ def cadre_list(request):
             "page": paginate(request, cadres, count_cap=CADRE_LIST_COUNT_CAP),
             "query": query_without_page(request),
             "can_manage": has_capability(request.user, "people.manage"),
+        },
+    )
+
+
+@capability_required("people.view")
+def unit_pick(request):
+    """Type-ahead of the cadre list's unit filter: up to 20 units of the viewer's people.view scope
+    matching the typed name or code (an htmx fragment)."""
+    q = request.GET.get("unit_name", "")
+    units = selectors.unit_pick(viewer=request.user, q=q, limit=selectors.UNIT_PICK_LIMIT + 1)
+    return render(
+        request,
+        "people/_unit_pick.html",
+        {
+            "units": units[: selectors.UNIT_PICK_LIMIT],
+            "more": len(units) > selectors.UNIT_PICK_LIMIT,
+            "q": q.strip(),
         },
     )
 

@@ -239,7 +239,7 @@ def import_cadres(
     *, actor, data: bytes, filename: str = "", progress: Progress | None = None
 ) -> ImportResult:
     """Validate all rows; if every row is valid, write them all in one transaction."""
-    from qinglian.people.cadre_services import CADRE_FIELDS, POST_FIELDS
+    from qinglian.people.cadre_services import CADRE_FIELDS, POST_FIELDS, TOKEN_SOURCE_FIELDS, search_tokens
 
     if actor is not None and not has_capability(actor, "people.manage"):
         raise PermissionDenied("无权导入干部")
@@ -250,7 +250,7 @@ def import_cadres(
     hashes = list(rows)
     existing: dict[str, Cadre] = {}
     for i in range(0, len(hashes), BATCH):
-        for c in Cadre.objects.filter(id_number_hash__in=hashes[i : i + BATCH]):
+        for c in Cadre.objects.filter(id_number_hash__in=hashes[i : i + BATCH]).select_related("unit"):
             existing[c.id_number_hash] = c
     open_posts = {
         p.cadre_id: p.start_date
@@ -258,7 +258,7 @@ def import_cadres(
             "cadre_id", "start_date"
         )
     }
-    new_cadres, updates, renamed, post_changes = [], [], [], []
+    new_cadres, updates, retokened, post_changes = [], [], [], []
     for h, cleaned in rows.items():
         cadre = existing.get(h)
         if cadre is None:
@@ -289,7 +289,8 @@ def import_cadres(
             setattr(cadre, f, v)
         if "name" in changes:
             cadre.search_text = " ".join(sorted(name_tokens(cadre.name)))[:255]
-            renamed.append(cadre)
+        if any(f in changes for f in TOKEN_SOURCE_FIELDS):  # the tokens carry copies of these
+            retokened.append(cadre)
         updates.append(cadre)
     if not result.ok:
         return result
@@ -300,15 +301,13 @@ def import_cadres(
         for c, pk in zip(new_cadres, bulk.reserve_ids(Cadre, len(new_cadres)), strict=True):
             c.pk, c.created_at, c.updated_at = pk, now, now
         bulk.insert_objects(Cadre, new_cadres)
-        tokens = [(c.pk, t) for c in new_cadres for t in c._tokens]
+        tokens = [(c.pk, t, c.name, c.unit.path, c.status) for c in new_cadres for t in c._tokens]
         bulk.insert_rows(
             CadreSearchToken,
             bulk.TOKEN_LOAD_FIELDS,
             [
-                (pk, cadre_id, t)
-                for pk, (cadre_id, t) in zip(
-                    bulk.reserve_ids(CadreSearchToken, len(tokens)), tokens, strict=True
-                )
+                (pk, *token)
+                for pk, token in zip(bulk.reserve_ids(CadreSearchToken, len(tokens)), tokens, strict=True)
             ],
         )
         bulk.insert_rows(Post, bulk.POST_LOAD_FIELDS, [
@@ -317,10 +316,9 @@ def import_cadres(
         ])  # fmt: skip
         if updates:
             Cadre.objects.bulk_update(updates, [*CADRE_FIELDS, "search_text", "updated_at"], batch_size=BATCH)
-            CadreSearchToken.objects.filter(cadre__in=renamed).delete()
+            CadreSearchToken.objects.filter(cadre__in=retokened).delete()
             CadreSearchToken.objects.bulk_create(
-                [CadreSearchToken(cadre=c, token=t) for c in renamed for t in sorted(name_tokens(c.name))],
-                batch_size=BATCH * 4,
+                [t for c in retokened for t in search_tokens(c)], batch_size=BATCH * 4
             )
         for cadre, when in post_changes:
             Post.objects.filter(cadre=cadre, end_date__isnull=True, start_date__lte=when).update(

@@ -216,7 +216,10 @@ class Cadre(models.Model):
     party_member = models.BooleanField("中共党员", default=True)
     party_join_date = models.DateField("入党时间", null=True, blank=True)
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
-    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="cadres")
+    # No single-column index: the (unit, status) and (unit, post_level, birth_date) indexes lead with it.
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="cadres", db_index=False
+    )
     post_title = models.CharField("职务", max_length=100, blank=True)
     post_level = models.CharField(
         "职务层级", max_length=16, choices=PostLevel.choices, default=PostLevel.STAFF
@@ -259,19 +262,29 @@ class Cadre(models.Model):
         # on PostgreSQL those also create a varchar_pattern_ops "_like" index that nothing queries
         # and that every bulk load would have to rebuild. The partial unique index is a separate
         # CREATE UNIQUE INDEX on SQLite too, so people.bulk can drop and rebuild it.
+        # Columns only ever compared for equality (hashes) or by prefix (name) use
+        # varchar_pattern_ops on PostgreSQL: byte-wise comparison, which sorts several times faster
+        # than the database's collation when a bulk load rebuilds the index (bench/people_load.py).
+        # (unit, post_level, birth_date): the unit-subtree list narrowed by level and age.
         indexes = [
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["unit", "post_level", "birth_date"], name="people_cadre_unit_level_idx"),
             models.Index(fields=["post_level", "status"]),
             models.Index(fields=["birth_date"]),
-            models.Index(fields=["name"], name="people_cadre_name_idx"),
-            models.Index(fields=["id_tail5_hash"], name="people_cadre_tail5_idx"),
-            models.Index(fields=["id_tail6_hash"], name="people_cadre_tail6_idx"),
+            models.Index(fields=["name"], name="people_cadre_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["id_tail5_hash"], name="people_cadre_tail5_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["id_tail6_hash"], name="people_cadre_tail6_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],
                 condition=models.Q(id_number_hash__isnull=False),
                 name="people_cadre_id_hash_unique",
+                opclasses=["varchar_pattern_ops"],
             )
         ]
 
@@ -285,17 +298,32 @@ class Cadre(models.Model):
 
 class CadreSearchToken(models.Model):
     """Prefix-searchable tokens of a cadre's name: the name, pinyin and initials (all readings of the
-    surname, so that 单 finds both shan and dan). A B-tree prefix scan on both databases."""
+    surname, so that 单 finds both shan and dan). A B-tree prefix scan on both databases.
+
+    Each token also carries copies of its cadre's name, unit path and status: a name search, within
+    the viewer's scope and optionally a unit subtree and a status, is then counted and paged from
+    the token index alone, without visiting the wide cadre rows (bench/people_list.py). The copies
+    are derived data, written with the tokens by people.cadre_services and people.imports, moved by
+    people.services.unit_move, and supplied by the callers of people.bulk.load."""
 
     # No index of its own: the unique (cadre, token) constraint leads with cadre_id.
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="search_tokens", db_index=False)
     token = models.CharField(max_length=64)
+    name = models.CharField(max_length=32, default="")
+    unit_path = models.CharField(max_length=255, default="")
+    status = models.CharField(max_length=16, default="")
 
     class Meta:
         verbose_name = "检索词"
         # varchar_pattern_ops: PostgreSQL uses the index for LIKE 'prefix%' under any collation.
+        # INCLUDE (PostgreSQL only; SQLite ignores it): the search reads everything from the index.
         indexes = [
-            models.Index(fields=["token"], name="people_token_prefix", opclasses=["varchar_pattern_ops"])
+            models.Index(
+                fields=["token"],
+                name="people_token_prefix",
+                opclasses=["varchar_pattern_ops"],
+                include=["unit_path", "status", "name", "cadre"],
+            )
         ]
         constraints = [models.UniqueConstraint(fields=["cadre", "token"], name="people_token_unique")]
 
@@ -379,9 +407,16 @@ class Relative(models.Model):
         verbose_name_plural = "亲属"
         ordering = ["cadre_id", "relation", "id"]
         # Explicit indexes: no PostgreSQL "_like" twin (see Cadre.Meta).
+        # varchar_pattern_ops: equality only, faster to rebuild (see Cadre.Meta).
         indexes = [
-            models.Index(fields=["id_number_hash"], name="people_rel_id_hash_idx"),
-            models.Index(fields=["employer_credit_code"], name="people_rel_credit_idx"),
+            models.Index(
+                fields=["id_number_hash"], name="people_rel_id_hash_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["employer_credit_code"],
+                name="people_rel_credit_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from qinglian.audit.services import audit_record
-from qinglian.people.models import SUPERVISING_KINDS, Unit, UnitChange
+from qinglian.people.models import SUPERVISING_KINDS, Cadre, CadreSearchToken, Unit, UnitChange
 
 _TRACKED = ("name", "code", "kind", "level", "sector", "supervisor_id", "is_active", "sort_order")
 
@@ -118,6 +118,11 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, reason: str, request=None)
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,
     )
+    # The search tokens of the subtree's cadres carry the unit path: the same rewrite, one UPDATE,
+    # reached through the cadres' unit index rather than a scan of every token.
+    CadreSearchToken.objects.filter(
+        cadre__in=Cadre.objects.filter(unit__path__startswith=new_path).values("pk")
+    ).update(unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1)))
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     UnitChange.objects.create(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/export/", import_views.unit_export, name="unit_export"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/move/", views.unit_move, name="unit_move"),
+    path("units/pick/", cadre_views.unit_pick, name="unit_pick"),
     path("cadres/", cadre_views.cadre_list, name="cadres"),
     path("cadres/new/", cadre_views.cadre_create, name="cadre_create"),
     path("cadres/export/", import_views.cadre_export, name="cadre_export"),

@@ -141,6 +141,7 @@ ROUTES: dict[str, Route] = {
     "people:unit_export": Route("/people/units/export/"),
     "people:cadres": Route("/people/cadres/"),
     "people:unit_pick": Route("/people/units/pick/?unit_name=%E5%B1%80"),
+    "people:unit_pick": Route("/people/units/pick/?unit_name=%E5%B1%80"),
     "people:cadre_create": Route("/people/cadres/new/"),
     "people:cadre_detail": Route("/people/cadres/{obj}/", obj="cadre"),
     "people:cadre_edit": Route("/people/cadres/{obj}/edit/", obj="cadre"),

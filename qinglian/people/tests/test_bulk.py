@@ -17,9 +17,7 @@ def rebuild_always(monkeypatch):
 
 
 def generated(tree, n=60):
-    units = [
-        UnitInfo(u.id, u.kind, u.level) for u in Unit.objects.exclude(kind="jurisdiction").order_by("id")
-    ]
+    units = UnitInfo.of_units(Unit.objects.exclude(kind="jurisdiction").order_by("id"))
     return CadreGenerator(units, seed=7, today=date(2026, 11, 24)).generate(n)
 
 
@@ -44,8 +42,8 @@ def test_a_big_load_writes_every_row_and_puts_every_index_and_constraint_back(tr
 
 def test_a_duplicate_search_token_fails_the_whole_load(tree, rebuild_always):
     gen = generated(tree)
-    _id, cadre_id, token = gen.tokens[0]
-    tokens = [*gen.tokens, (10_000_000, cadre_id, token)]
+    _id, *duplicate = gen.tokens[0]
+    tokens = [*gen.tokens, (10_000_000, *duplicate)]
     with pytest.raises(IntegrityError):
         bulk.load(cadres=gen.cadres, tokens=tokens, posts=gen.posts, relatives=gen.relatives)
     assert Cadre.objects.count() == 0 and CadreSearchToken.objects.count() == 0

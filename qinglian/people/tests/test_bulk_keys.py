@@ -44,3 +44,13 @@ def test_a_duplicate_id_number_hash_fails_the_whole_load_on_both_databases(tree,
     with pytest.raises(IntegrityError):
         bulk.load(cadres=cadres, tokens=gen.tokens, posts=gen.posts, relatives=gen.relatives)
     assert Cadre.objects.count() == 0
+
+
+@pytest.mark.parametrize("n", [1, 49, 50, 51, 137])
+def test_insert_rows_writes_every_row_whatever_the_batching(tree, n):
+    """SQLite inserts up to 30 cadre rows (999 parameters) per statement: full batches and the
+    remainder all arrive, every column in place."""
+    gen = generated(tree, n=n)
+    assert bulk.insert_rows(Cadre, bulk.CADRE_LOAD_FIELDS, gen.cadres) == n
+    columns = [Cadre._meta.get_field(f).attname for f in bulk.CADRE_LOAD_FIELDS]
+    assert list(Cadre.objects.order_by("id").values_list(*columns)) == gen.cadres

@@ -190,6 +190,7 @@ def test_cadre_list_query_count_does_not_grow(
     for i in range(3):
         make_cadre(tree.dept_a1, f"人员{i}")
     client.get("/people/cadres/")
+    # A pinyin search pages from the search tokens: count, the page's ids, the page's cadres.
     with django_assert_num_queries(12) as ctx:
         client.get("/people/cadres/", {"q": "r"})
     n = len(ctx.captured_queries)
