@@ -71,6 +71,13 @@ class ReportForm(forms.Form):
         self.fields["unit"].error_messages["invalid_choice"] = "所选受理机关无效，请重新选择"
         if preselected is not None:
             self.fields["unit"].initial = preselected.code
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-select"
+            elif not isinstance(field.widget, forms.RadioSelect | forms.HiddenInput):
+                field.widget.attrs["class"] = "form-control"
+            if name == "mode":
+                field.widget.attrs["class"] = "form-check-input"
 
     def clean_facts(self):
         facts = self.cleaned_data["facts"]

@@ -28,7 +28,7 @@ def _private(response):
     """Pages showing a code or a reporter's messages: never cached, never referred."""
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, max-age=0"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # (no-referrer would make form posts Origin: null)
     return response
 
 
