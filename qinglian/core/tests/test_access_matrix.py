@@ -108,6 +108,48 @@ def _clue(tree, unit):
     ).pk  # fmt: skip
 
 
+def _report(tree, unit):
+    from qinglian.intake.services import report_create
+
+    return report_create(actor=None, channel="letter", receiving_unit=unit, nature="petition",
+                         problem_type="not_discipline", content={"facts": "矩阵：道路积水"}).pk  # fmt: skip
+
+
+def _report_attachment(tree, unit):
+    from qinglian.intake.services import IncomingFile, report_create
+
+    report = report_create(actor=None, channel="letter", receiving_unit=unit, content={"facts": "矩阵"},
+                           files=[IncomingFile("a.pdf", b"%PDF-1.4 matrix", "application/pdf")])  # fmt: skip
+    return f"{report.pk}/attachments/{report.attachments.get().pk}"
+
+
+def _intake_letter(tree, unit):
+    from django.core.files.base import ContentFile
+
+    from qinglian.accounts.models import User
+    from qinglian.documents.models import Document
+    from qinglian.intake.models import RecommendationLetter
+
+    doc = Document(template="intake.recommendation_letter", title="纪检监察建议书", issuing_unit=unit, format="docx",
+                   sha256="0" * 64, size=2)  # fmt: skip
+    doc.file.save("l.docx", ContentFile(b"PK"), save=False)
+    doc.save()
+    return RecommendationLetter.objects.create(
+        unit=unit, issuing_unit=unit, problems="矩阵", recommendations="矩阵", rectification_due=timezone.localdate(),
+        document=doc, created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
+    ).pk  # fmt: skip
+
+
+def _referral(tree, unit):
+    from qinglian.accounts.models import User
+    from qinglian.intake.models import Referral
+
+    return Referral.objects.create(
+        report_id=_report(tree, unit), mode="lead", department=unit, matter="矩阵", reply_due=timezone.localdate(),
+        created_by=User.objects.order_by("pk")[0], created_at=timezone.now(),
+    ).pk  # fmt: skip
+
+
 # name -> a function (tree, unit) giving the URL part of an object that lives in `unit`
 OBJECTS = {
     "opinion": _opinion,
@@ -118,6 +160,10 @@ OBJECTS = {
     "warning": _warning,
     "void": _void,
     "clue": _clue,
+    "report": _report,
+    "referral": _referral,
+    "intake_letter": _intake_letter,
+    "report_attachment": _report_attachment,
 }
 
 ROUTES: dict[str, Route] = {
@@ -200,9 +246,43 @@ ROUTES: dict[str, Route] = {
     "archive:import_template": Route("/archive/import/template/"),
     "archive:import_job": Route("/archive/import/{archive_job}/", foreign=True),
     "archive:import_errors": Route("/archive/import/{archive_job}/errors/", foreign=True),
+    "intake:reports": Route("/intake/reports/"),
+    "intake:report_new": Route("/intake/reports/new/"),
+    "intake:report_sms_import": Route("/intake/reports/new/sms/"),
+    "intake:report_sms_template": Route("/intake/reports/new/sms/template/"),
+    "intake:report_new_channel": Route("/intake/reports/new/visit/"),
+    "intake:report_detail": Route("/intake/reports/{obj}/", obj="report"),
+    "intake:report_reveal": Route("/intake/reports/{obj}/reveal/", method="POST", obj="report"),
+    "intake:report_attachment": Route("/intake/reports/{obj}/", obj="report_attachment"),
+    "intake:report_accept": Route("/intake/reports/{obj}/accept/", method="POST", obj="report"),
+    "intake:report_classify": Route("/intake/reports/{obj}/classify/", method="POST", obj="report"),
+    "intake:report_forward": Route("/intake/reports/{obj}/forward/", method="POST", obj="report"),
+    "intake:report_acknowledge": Route("/intake/reports/{obj}/acknowledge/", method="POST", obj="report"),
+    "intake:report_message": Route("/intake/reports/{obj}/message/", method="POST", obj="report"),
+    "intake:report_repeat": Route("/intake/reports/{obj}/repeat/", method="POST", obj="report"),
+    "intake:report_subjects": Route("/intake/reports/{obj}/subjects/", obj="report"),
+    "intake:report_clue": Route("/intake/reports/{obj}/clue/", obj="report"),
+    "intake:clues": Route("/intake/clues/"),
+    "intake:clue_new": Route("/intake/clues/new/"),
+    "intake:clue_detail": Route("/intake/clues/{obj}/", obj="clue"),
+    "intake:clue_assign": Route("/intake/clues/{obj}/assign/", method="POST", obj="clue"),
+    "intake:clue_recuse": Route("/intake/clues/{obj}/recuse/", method="POST", obj="clue"),
     "intake:clue_disposal": Route("/intake/clues/{obj}/disposal/", obj="clue"),
     "intake:clue_disposal_panel": Route("/intake/clues/{obj}/disposal/panel/", obj="clue"),
     "intake:clue_disposal_act": Route("/intake/clues/{obj}/disposal/propose/", method="POST", obj="clue"),
+    "intake:report_referral_panel": Route("/intake/reports/{obj}/referrals/panel/", obj="report"),
+    "intake:report_referrals": Route("/intake/reports/{obj}/referrals/", obj="report"),
+    "intake:referral_create": Route("/intake/reports/{obj}/referrals/new/", method="POST", obj="report"),
+    "intake:petition_extend": Route("/intake/reports/{obj}/petition/extend/", method="POST", obj="report"),
+    "intake:referral_reply": Route("/intake/referrals/{obj}/reply/", method="POST", obj="referral"),
+    "intake:referral_inform": Route("/intake/referrals/{obj}/inform/", method="POST", obj="referral"),
+    "intake:letters": Route("/intake/letters/"),
+    "intake:letter_create": Route("/intake/letters/new/"),
+    "intake:letter_detail": Route("/intake/letters/{obj}/", obj="intake_letter"),
+    "intake:letter_report": Route("/intake/letters/{obj}/report/", method="POST", obj="intake_letter"),
+    "intake:letter_review": Route("/intake/letters/{obj}/review/", method="POST", obj="intake_letter"),
+    "intake:letter_document": Route("/intake/letters/{obj}/document.docx", obj="intake_letter"),
+    "intake:stats": Route("/intake/stats/"),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
