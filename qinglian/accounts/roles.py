@@ -71,6 +71,8 @@ ROLES: dict[str, Role] = {
             "cards.view",
             "cards.manage",
             "cards.check",
+            "conduct.view",
+            "conduct.manage",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -105,6 +107,8 @@ ROLES: dict[str, Role] = {
             "cards.manage",
             "cards.check",
             "cards.decide",
+            "conduct.view",
+            "conduct.manage",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -171,6 +175,7 @@ ROLES: dict[str, Role] = {
             "groups.record",
             "cards.view",
             "cards.check",
+            "conduct.view",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -194,6 +199,7 @@ ROLES: dict[str, Role] = {
             "groups.record",
             "cards.view",
             "cards.check",
+            "conduct.view",
             "people.view",
             "archive.view",
             "archive.import",  # the archive entries Excel import
@@ -240,6 +246,7 @@ ROLES: dict[str, Role] = {
             "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view",
             "groups.view",
             "cards.view",
+            "conduct.view",
             "intake.stats",
         ),
         _role(
@@ -248,6 +255,7 @@ ROLES: dict[str, Role] = {
             "干部本人（自助填报）",
             ScopeKind.SELF,
             "cards.own",
+            "conduct.own",
             base={"home.view", "workitems.view"},
         ),
         _role(
