@@ -147,7 +147,11 @@ def _day(value, field: str, label: str, *, required=True, not_future=True) -> da
 
 
 def _locked_clue(clue: Clue) -> Clue:
-    return Clue.objects.select_for_update().select_related("unit", "owner_unit", "report").get(pk=clue.pk)
+    return (
+        Clue.objects.select_for_update(of=("self",))
+        .select_related("unit", "owner_unit", "report")
+        .get(pk=clue.pk)
+    )
 
 
 def _audit(actor, action: str, clue: Clue, obj=None, *, request=None, reason: str = "", **extra) -> None:
@@ -284,7 +288,9 @@ def disposal_propose(
 def disposal_decide(*, actor, disposal: Disposal, approve: bool, note: str = "", request=None) -> Disposal:
     """Approve (the clue moves on) or reject a proposed decision."""
     disposal = (
-        Disposal.objects.select_for_update().select_related("clue", "clue__owner_unit").get(pk=disposal.pk)
+        Disposal.objects.select_for_update(of=("self",))
+        .select_related("clue", "clue__owner_unit")
+        .get(pk=disposal.pk)
     )
     _check_approver(actor, disposal)
     if disposal.status != Disposal.Status.PROPOSED:
@@ -407,7 +413,7 @@ def _cadre_subject(clue: Clue, subject: ClueSubject) -> ClueSubject:
 
 def _locked_inquiry(inquiry: Inquiry) -> Inquiry:
     return (
-        Inquiry.objects.select_for_update()
+        Inquiry.objects.select_for_update(of=("self",))
         .select_related(
             "clue", "clue__unit", "clue__owner_unit", "subject", "subject__cadre", "subject__unit"
         )
@@ -725,7 +731,9 @@ def _open_pending(clue: Clue, person_id: int, kinds=PENDING_KINDS) -> list[Archi
 
 def _locked_verification(verification: Verification) -> Verification:
     return (
-        Verification.objects.select_for_update().select_related("clue", "clue__unit").get(pk=verification.pk)
+        Verification.objects.select_for_update(of=("self",))
+        .select_related("clue", "clue__unit")
+        .get(pk=verification.pk)
     )
 
 
@@ -901,7 +909,7 @@ def accusation_find(
 ) -> AccusationReferral:
     """Decide: 诬告陷害 (to be pursued) or 错告 (not pursued)."""
     referral = (
-        AccusationReferral.objects.select_for_update()
+        AccusationReferral.objects.select_for_update(of=("self",))
         .select_related("clue", "clue__unit")
         .get(pk=referral.pk)
     )
@@ -927,7 +935,7 @@ def accusation_unseal_request(
     *, actor, referral: AccusationReferral, reason: str, request=None
 ) -> AccusationReferral:
     referral = (
-        AccusationReferral.objects.select_for_update()
+        AccusationReferral.objects.select_for_update(of=("self",))
         .select_related("clue", "clue__unit")
         .get(pk=referral.pk)
     )
@@ -952,7 +960,7 @@ def accusation_unseal_approve(*, actor, referral: AccusationReferral, request=No
     """A named approver — a different user holding `intake.approve` over the clue — allows the
     requester to open the reporter's identity."""
     referral = (
-        AccusationReferral.objects.select_for_update()
+        AccusationReferral.objects.select_for_update(of=("self",))
         .select_related("clue", "clue__unit")
         .get(pk=referral.pk)
     )
