@@ -21,7 +21,7 @@ Example with the defaults: a 记过 decided 8 months ago → 70 (一般); two �
 `person_grade_refresh` (on each write) and `grades_refresh_all` (nightly) run the same SQL: one
 INSERT … SELECT … GROUP BY person … ON CONFLICT DO UPDATE, over one person or over everyone, on
 SQLite and PostgreSQL alike (only the JSON aggregate differs). `PersonGrade.basis` lists each
-entry with the points it contributed, so the page can explain the grade.
+entry with the points it contributed ([[entry id, points], ...]), so the page can explain the grade.
 """
 
 # ruff: noqa: S608 — SQL text is built from table names, fixed fragments and integer id lists
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qinglian.archive.models import ArchiveEntry, EntryKind, PersonGrade
@@ -184,12 +184,17 @@ def scheme_params(s: Scheme, as_of: date) -> dict:
 
 
 def _json_fragments() -> tuple[str, str, str]:
-    """(basis aggregate, counts object, empty basis) for this database."""
-    fields = "'entry', x.id, 'kind', x.kind_code, 'name', x.kind_name, 'colour', x.colour, 'on', x.effective_on, 'points', x.points"
+    """(basis aggregate, counts object, empty basis) for this database. The basis is compact —
+    [[entry id, points], ...] — because building it is most of the nightly grade statement's
+    time; the page looks the entries up to explain it (`grade_explanation`)."""
     counts = "'red', COALESCE(a.red, 0), 'blue', COALESCE(a.blue, 0), 'yellow', COALESCE(a.yellow, 0), 'black', COALESCE(a.black, 0)"
     if connection.vendor == "postgresql":
-        return f"json_agg(json_build_object({fields}))::jsonb", f"jsonb_build_object({counts})", "'[]'::jsonb"
-    return f"json_group_array(json_object({fields}))", f"json_object({counts})", "json('[]')"
+        return (
+            "jsonb_agg(jsonb_build_array(x.id, x.points) ORDER BY x.id)",
+            f"jsonb_build_object({counts})",
+            "'[]'::jsonb",
+        )
+    return "json_group_array(json_array(x.id, x.points))", f"json_object({counts})", "json('[]')"
 
 
 def graded_ids(all_kinds=None) -> list[int]:
@@ -218,9 +223,8 @@ def _select(person_filter: str, graded_kinds: list[int]) -> str:
                    SUM(CASE WHEN x.colour = 'black' THEN 1 ELSE 0 END) AS black,
                    {basis} AS basis
             FROM (
-                SELECT e.id, e.person_id, e.colour, e.effective_on, k.code AS kind_code, k.name AS kind_name,
-                       ROUND({points_sql("e")}, 2) AS points
-                FROM {ENTRY} e JOIN {KIND} k ON k.id = e.kind_id
+                SELECT e.id, e.person_id, e.colour, ROUND({points_sql("e")}, 2) AS points
+                FROM {ENTRY} e
                 WHERE e.person_id IS NOT NULL AND e.kind_id IN {graded} AND e.effective_on > %(window)s
                   AND {counting_sql("e")} {entry_filter}
             ) x
@@ -231,6 +235,15 @@ def _select(person_filter: str, graded_kinds: list[int]) -> str:
 
 
 def _upsert(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
+    if not person_filter and connection.vendor == "postgresql":
+        # Everyone at once: sort and aggregate in memory rather than in temporary files.
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL work_mem = '64MB'")
+            return _upsert_statement(person_filter, values, graded_kinds)
+    return _upsert_statement(person_filter, values, graded_kinds)
+
+
+def _upsert_statement(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
     sql = f"""
         INSERT INTO {GRADE} (person_id, score, grade, counts, basis, as_of, computed_at)
         SELECT g.person_id, g.score, g.grade, g.counts, g.basis, %(as_of)s, %(now)s
@@ -281,14 +294,25 @@ def grade_distribution(as_of: date, *, known_on: datetime | None = None) -> dict
     return {g: int(found.get(g, 0)) for g in GRADES}
 
 
+def basis_items(basis) -> list[tuple[int, float]]:
+    """(entry id, points) pairs of a stored basis (also the older {"entry":…, "points":…} form)."""
+    return [(b["entry"], b["points"]) if isinstance(b, dict) else (b[0], b[1]) for b in basis or []]
+
+
 def grade_explanation(grade: PersonGrade) -> list[str]:
     """The grade's reasons in Chinese, newest entry first (for the person page)."""
     s = scheme(grade.as_of)
+    points = {int(entry_id): value for entry_id, value in basis_items(grade.basis)}
+    entries = (
+        ArchiveEntry.objects.filter(pk__in=list(points))
+        .select_related("kind")
+        .only("id", "effective_on", "kind__name")
+    )
     lines = []
-    for item in sorted(grade.basis, key=lambda b: (str(b["on"]), b["entry"]), reverse=True):
-        points = Decimal(str(item["points"])).normalize()
-        sign = "+" if points > 0 else ""
-        lines.append(f"{item['name']}（{str(item['on'])[:10]}）：{sign}{points:f}分")
+    for e in sorted(entries, key=lambda e: (e.effective_on, e.pk), reverse=True):
+        value = Decimal(str(points[e.pk])).normalize()
+        sign = "+" if value > 0 else ""
+        lines.append(f"{e.kind.name}（{e.effective_on:%Y-%m-%d}）：{sign}{value:f}分")
     head = f"{grade.grade}（{Decimal(grade.score).normalize():f}分），依据{s.citation}"
     if s.unsettled:
         head += "（默认值，依据待核实）"
