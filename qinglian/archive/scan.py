@@ -91,7 +91,9 @@ def archive_scan(as_of: date | None = None, *, backtest: bool = False) -> ScanRe
     created = [] if backtest else store(found, as_of=as_of)
     # Clearing is about the present: a run for a past day must not close what holds today.
     cleared = (
-        clear(ctx=ctx, found=found, checked=nightly_scope(as_of)) if not backtest and as_of == today else []
+        clear(ctx=ctx, found=found, checked=nightly_scope(as_of), stream=True)
+        if not backtest and as_of == today
+        else []
     )
     result = ScanResult(as_of, backtest, grades, distribution, restricted, found, len(created),
                         dict(Counter(c.rule for c in found)), len(cleared))  # fmt: skip

@@ -641,7 +641,12 @@ def _clear_reason(w: Warning, ctx: _Ctx, *, newer: set[tuple[str, str]], left: s
 
 @transaction.atomic
 def clear(
-    *, ctx: _Ctx, found: list[Candidate], checked: Q, held: set[tuple[str, str]] = frozenset()
+    *,
+    ctx: _Ctx,
+    found: list[Candidate],
+    checked: Q,
+    held: set[tuple[str, str]] = frozenset(),
+    stream: bool = False,
 ) -> list[Warning]:
     """Close the open warnings (new or acknowledged) among `checked` whose rule no longer raises
     them on `ctx.as_of` (neither in `found` nor in `held`): status 已自动解除, with when and why;
@@ -651,13 +656,13 @@ def clear(
     from qinglian.workitems.services import workitem_cancel
 
     held = set(held) | {(c.rule, c.key) for c in found}
+    rows = Warning.objects.filter(checked, status__in=OPEN).values_list("pk", "rule", "key")
+    # The nightly scan streams every open warning; after one entry a handful: a plain query.
     gone = [
         pk
-        for pk, rule, key in Warning.objects.filter(checked, status__in=OPEN).values_list("pk", "rule", "key").iterator(
-            chunk_size=10_000
-        )
+        for pk, rule, key in (rows.iterator(chunk_size=10_000) if stream else rows)
         if (rule, key) not in held
-    ]  # fmt: skip
+    ]
     if not gone:
         return []
     ws = []
