@@ -76,6 +76,7 @@ def load(data_dir: Path) -> dict:
         )
         users.append({"role": role, "username": username, "password": password})
     _link_self_service(next(u for u in users if u["role"] == "cadre_self")["username"], units["QL-DH-JYJ"])
+    _load_intake()
     api_user = user_create(
         actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
     )
@@ -99,6 +100,20 @@ def _load_archive() -> None:
         print("  廉政档案演示情形 prepared archive situations:", flush=True)
         for situation, who in archive.prepared.items():
             print(f"    {situation}：{who}", flush=True)
+
+
+def _load_intake() -> None:
+    """Reports, clues, referrals and letters of the demo county, made through the intake services
+    by the demo logins (so their archive entries, documents and to-dos exist)."""
+    from qinglian.demo.intake_gen import generate
+
+    names = ["xinfang", "jiancha", "anguan", "paizhu", "xiangzhen"]
+    summary = generate(users={u.username: u for u in User.objects.filter(username__in=names)})
+    print(
+        f"  信访举报演示数据 intake: {summary.reports} 件举报，{summary.clues} 条线索，"
+        f"{summary.referrals} 件“三办”，{summary.letters} 份建议书",
+        flush=True,
+    )
 
 
 def _link_self_service(username: str, unit) -> None:

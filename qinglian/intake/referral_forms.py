@@ -38,7 +38,7 @@ class ReferralForm(forms.Form):
         help_text="领办时可不选（默认本机关）",
     )  # fmt: skip
     matter = _text("转办事项", help_text="写明需要责任单位办理的事项，不写反映人身份信息")
-    reply_due = forms.DateField(label="回复期限", widget=forms.DateInput(attrs=DATE))
+    reply_due = forms.DateField(label="回复期限", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     number_prefix = forms.CharField(
         label="发文机关代字", max_length=20, required=False, help_text="转办单、督办单的发文字号代字，如“甲纪转”",
         widget=forms.TextInput(attrs={"class": "form-control"}),
@@ -87,7 +87,9 @@ class LetterForm(forms.Form):
     )
     problems = _text("存在问题", rows=4, max_length=5000)
     recommendations = _text("监察建议", rows=4, max_length=5000)
-    rectification_due = forms.DateField(label="整改期限", widget=forms.DateInput(attrs=DATE))
+    rectification_due = forms.DateField(
+        label="整改期限", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     number_prefix = forms.CharField(
         label="发文机关代字", max_length=20, required=False, help_text="留空则按发出机关名称自动生成，如“甲纪建”",
         widget=forms.TextInput(attrs={"class": "form-control"}),
@@ -117,7 +119,10 @@ class LetterReviewForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     new_due = forms.DateField(
-        label="新的整改期限", required=False, widget=forms.DateInput(attrs=DATE), help_text="退回时必填"
+        label="新的整改期限",
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        help_text="退回时必填",
     )
 
 
