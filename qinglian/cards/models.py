@@ -84,6 +84,7 @@ class Card(models.Model):
     # The QR link carries a signed token naming this card and its nonce; revoking changes the nonce.
     nonce = models.CharField(max_length=32, editable=False)
     valid_until = models.DateField("链接有效期至")
+    qr = models.TextField("二维码（PNG data URI）", blank=True, editable=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)

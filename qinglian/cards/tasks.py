@@ -10,11 +10,31 @@ from django_tasks import task
 from qinglian.cards.models import Card, CardBatch, CardPrint
 
 
+def fill_qr_codes(batch: CardBatch, chunk: int = 500) -> int:
+    """The QR code of every card of the batch that has none yet (stored: printing reuses it)."""
+    from qinglian.cards.printing import qr_data_uri
+
+    done = 0
+    while True:
+        cards = list(
+            Card.objects.filter(batch=batch, qr="")
+            .exclude(status=Card.Status.REVOKED)
+            .only("pk", "nonce")[:chunk]
+        )
+        if not cards:
+            return done
+        for c in cards:
+            c.qr = qr_data_uri(c)
+        Card.objects.bulk_update(cards, ["qr"])
+        done += len(cards)
+
+
 @task()
 def print_batch(batch_id: int) -> int:
     from qinglian.cards.printing import render_pdf
 
     batch = CardBatch.objects.get(pk=batch_id)
+    fill_qr_codes(batch)
     cards = list(
         Card.objects.filter(batch=batch).exclude(status=Card.Status.REVOKED)
         .select_related("cadre", "unit", "batch__issuing_body").prefetch_related("items").order_by("unit_id", "pk")

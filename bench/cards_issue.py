@@ -1,0 +1,117 @@
+"""Benchmark: issuing reminder cards and rendering their printable PDFs.
+
+    .venv/bin/python bench/cards_issue.py            # ≥ 5,000 cards (PostgreSQL)
+    .venv/bin/python bench/cards_issue.py --small    # a few hundred cards
+    .venv/bin/python bench/cards_issue.py --db sqlite
+
+Bars (issue 6): issuing 5,000 cards (records, signed links, QR codes) under 60 seconds; rendering
+their printable PDFs in the background at least 3 times faster than rendering each card on its own
+with WeasyPrint, measured side by side.
+
+Steps: a throwaway database (bench/_common.py) with the demo jurisdiction and seeded fictional
+cadres (`people.bulk.load`); the recipients are every top leader and leadership member of the
+jurisdiction. Timed: `batch_create` + `batch_issue` (the card and item rows, nonces) plus a signed
+link and a QR code (SVG) for every card; then, on the same sample of cards, one WeasyPrint run per
+unit (what the background task does) against one WeasyPrint run per card; then the whole batch's
+background task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _common  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
+    parser.add_argument("--cadres", type=int, default=60_000, help="registry size (gives the recipients)")
+    parser.add_argument("--sample", type=int, default=300, help="cards rendered both ways side by side")
+    parser.add_argument("--small", action="store_true", help="5,000 cadres, sample 60")
+    parser.add_argument("--skip-full-print", action="store_true", help="do not time the whole batch's PDFs")
+    _common.add_db_arguments(parser)
+    args = parser.parse_args(argv)
+    n, sample = (5_000, 60) if args.small else (args.cadres, args.sample)
+    print(f"cards_issue: {n:,} cadres on {args.db} — {_common.machine()}")
+    _common.setup(args.db, pg_url=args.pg_url, keep=args.keep)
+
+    from django.db import connection
+
+    from qinglian.accounts.models import User
+    from qinglian.accounts.services import role_assign
+    from qinglian.cards import printing, services
+    from qinglian.cards.models import Card
+    from qinglian.cards.tasks import fill_qr_codes, print_batch
+    from qinglian.people import bulk
+    from qinglian.people.models import Unit
+
+    with _common.timed("units"):
+        units = _common.build_units(max(1, n // 10_000))
+    with _common.timed("generate (not part of the figures)"):
+        gen = _common.generate(units, n, relatives_per_cadre=0)
+    with _common.timed("bulk.load"):
+        bulk.load(cadres=gen.cadres, tokens=gen.tokens, posts=gen.posts, relatives=[])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    root = Unit.objects.filter(parent__isnull=True).first()
+    actor = User.objects.create_user(username="bench-org", password="x" * 16, unit=root)
+    role_assign(actor=None, user=actor, role="org_supervision", anchor=root, reason="基准测试")
+
+    t = time.perf_counter()
+    batch = services.batch_create(actor=actor, year=2026, quarter=4, issuing_body=root, scope_unit=root,
+                                  recipient_types=["top_leader", "leadership", "lower_head"])  # fmt: skip
+    services.batch_issue(actor=actor, batch=batch)  # (the print task is enqueued on commit: not run here)
+    fill_qr_codes(batch)  # the first step of the background task
+    cards = list(Card.objects.filter(batch=batch).only("pk"))
+    issue_s = time.perf_counter() - t
+    per_5000 = issue_s * 5000 / len(cards)
+    print(
+        f"  issued {len(cards):,} cards with links and QR codes in {issue_s:.2f} s ({per_5000:.2f} s per 5,000)"
+    )
+
+    chosen = list(
+        Card.objects.filter(batch=batch).select_related("cadre", "unit", "batch__issuing_body")
+        .prefetch_related("items").order_by("unit_id", "pk")[:sample]
+    )  # fmt: skip
+    by_unit: dict[int, list] = {}
+    for c in chosen:
+        by_unit.setdefault(c.unit_id, []).append(c)
+    t = time.perf_counter()
+    for unit_cards in by_unit.values():
+        printing.render_pdf(unit_cards)
+    batched_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for c in chosen:
+        printing.render_pdf([c])
+    single_s = time.perf_counter() - t
+    speedup = single_s / batched_s
+    print(f"  sample of {len(chosen)} cards in {len(by_unit)} units: per unit {batched_s:.2f} s, per card {single_s:.2f} s "
+          f"→ {speedup:.1f}× faster")  # fmt: skip
+    rows = [
+        ["issue (rows, signed links, QR codes)", f"{len(cards):,}", f"{issue_s:.2f}", f"{per_5000:.2f} s per 5,000 (bar < 60)"],
+        ["PDFs, one WeasyPrint run per unit", f"{len(chosen)}", f"{batched_s:.2f}", f"{speedup:.1f}× (bar ≥ 3×)"],
+        ["PDFs, one WeasyPrint run per card", f"{len(chosen)}", f"{single_s:.2f}", "1.0×"],
+    ]  # fmt: skip
+    if not args.skip_full_print:
+        t = time.perf_counter()
+        print_batch.call(batch.pk)
+        full_s = time.perf_counter() - t
+        rows.append(["whole batch, background task (per unit)", f"{len(cards):,}", f"{full_s:.2f}", ""])
+    print()
+    print(_common.table(rows, ["step", "cards", "seconds", "figure"]))
+    ok = per_5000 < 60 and speedup >= 3
+    print(f"\nverdict: {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
