@@ -47,6 +47,10 @@ def poster(request, unit_id: int):
 
     unit = access_unit(request.user, unit_id, capability="intake.register")
     code = unit_code_remember(unit)
+    if settings.MODE == "core" and not settings.QINGLIAN_FRONT_URL:  # all-in-one: the page knows it at once
+        from qinglian.intake.public_sync import exchange_local
+
+        exchange_local()
     url = public_report_url(request, code)
     qr = segno.make(url, error="m")
     ctx = {"title": f"码上举报 · {unit.name}", "unit": unit, "url": url,

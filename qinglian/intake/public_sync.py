@@ -43,6 +43,7 @@ from qinglian.people.models import Unit, UnitKind
 
 log = logging.getLogger(__name__)
 STATUS_CURSOR = "cursor:status"
+DIRECTORY_CURSOR = "cursor:directory"
 RECEIVING_KINDS = (UnitKind.DISCIPLINE_COMMISSION, UnitKind.TOWNSHIP_COMMITTEE)
 
 
@@ -79,15 +80,33 @@ def receiving_unit_for(unit: Unit | None) -> Unit | None:
 
 
 def directory() -> list[dict]:
-    """The bodies a reporter may choose on the public page (names are public)."""
-    units = list(Unit.objects.filter(kind__in=RECEIVING_KINDS, is_active=True).order_by("depth", "path"))
-    listed = [{"code": unit_code_remember(u), "name": u.name, "listed": True} for u in units]
+    """The bodies a reporter may choose on the public page (names are public), and the units that
+    have a poster (reached only through its QR code)."""
+    units = list(
+        Unit.objects.filter(kind__in=RECEIVING_KINDS, is_active=True)
+        .order_by("depth", "path")
+        .only("pk", "name")
+    )
+    listed = [{"code": unit_code(u), "name": u.name, "listed": True} for u in units]
+    marks = dict(SyncMark.objects.filter(key__startswith="unit:").values_list("key", "value"))
+    missing = [SyncMark(key=f"unit:{u['code']}", value=str(unit.pk))
+               for u, unit in zip(listed, units, strict=True) if f"unit:{u['code']}" not in marks]  # fmt: skip
+    SyncMark.objects.bulk_create(missing, ignore_conflicts=True)
     listed_codes = {u["code"] for u in listed}
-    posters = SyncMark.objects.filter(key__startswith="unit:").values_list("key", "value")
-    extra_ids = {int(v): k[5:] for k, v in posters if k[5:] not in listed_codes}
+    extra_ids = {int(v): k[5:] for k, v in marks.items() if k[5:] not in listed_codes}
     extra = [{"code": extra_ids[u.pk], "name": u.name, "listed": False}
-             for u in Unit.objects.filter(pk__in=extra_ids, is_active=True).order_by("path")]  # fmt: skip
+             for u in Unit.objects.filter(pk__in=extra_ids, is_active=True).order_by("path").only("pk", "name")]  # fmt: skip
     return listed + extra
+
+
+def _directory_if_changed(always: bool) -> dict:
+    units = directory()
+    digest = crypto.digest(json.dumps(units, ensure_ascii=False, sort_keys=True).encode())
+    mark = SyncMark.objects.filter(key=DIRECTORY_CURSOR).first()
+    if not always and mark is not None and mark.value == digest:
+        return {}
+    SyncMark.objects.update_or_create(key=DIRECTORY_CURSOR, defaults={"value": digest})
+    return {"units": units}
 
 
 # --- import (front → core) -------------------------------------------------------------------
@@ -192,7 +211,7 @@ def _reply_ref(message_id: int) -> str:
     return "s" + keyed_hash(f"msg:{message_id}", purpose="front-reply")[:40]
 
 
-def export_replies(taken: list[str]) -> tuple[bytes, callable]:
+def export_replies(taken: list[str], *, full_directory: bool = True) -> tuple[bytes, callable]:
     """The `replies` bundle and a function to call once it has been delivered."""
     mark = SyncMark.objects.filter(key=STATUS_CURSOR).first()
     since = datetime.fromisoformat(mark.value) if mark and mark.value else None
@@ -220,8 +239,8 @@ def export_replies(taken: list[str]) -> tuple[bytes, callable]:
         text = json.dumps({"body": message_text(m)}, ensure_ascii=False).encode()
         items.append({"type": "message", "ref": _reply_ref(m.pk), "submission": ref, "at": m.created_at.isoformat(),
                       "sealed": crypto.b64e(crypto.seal(codes.reporter_public(ref), text, aad=ref.encode()))})  # fmt: skip
-    data = bundles.pack(bundles.REPLIES, {"taken": taken, "items": items, "units": directory()},
-                        keys.core_signing_key())  # fmt: skip
+    body = {"taken": taken, "items": items, **_directory_if_changed(full_directory)}
+    data = bundles.pack(bundles.REPLIES, body, keys.core_signing_key())
 
     def delivered():
         now = timezone.now()
@@ -240,7 +259,7 @@ def exchange_local(rounds: int = 20) -> int:
     total = 0
     for _ in range(rounds):
         taken = import_submissions(bundles.export_submissions())
-        replies, delivered = export_replies(taken)
+        replies, delivered = export_replies(taken, full_directory=False)
         bundles.apply_replies(replies)
         delivered()
         total += len(taken)

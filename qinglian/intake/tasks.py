@@ -21,8 +21,9 @@ def front_exchange_local() -> int:
 
 
 @task()
-def front_exchange_http() -> int:
-    """Split front: pull new submissions from the front and push replies (when configured)."""
-    if not settings.QINGLIAN_FRONT_URL:
-        return 0
-    return public_sync.exchange_http()
+def front_exchange() -> int:
+    """Every minute (qinglian/scheduling.py): with a split front (QINGLIAN_FRONT_URL), pull new
+    submissions and push replies over HTTP; all-in-one, catch up on anything a lost task left."""
+    if settings.QINGLIAN_FRONT_URL:
+        return public_sync.exchange_http()
+    return public_sync.exchange_local()
