@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from qinglian.documents.content import OfficialDocument, Table, arabic_date
 from qinglian.documents.registry import document_template
 
@@ -38,7 +40,7 @@ def referral_sheet(*, referral, on_date: date) -> OfficialDocument:
         rows=[
             ["信访件编号", report.number],
             ["来源渠道", report.get_channel_display()],
-            ["收到时间", arabic_date(report.received_at.date())],
+            ["收到时间", arabic_date(timezone.localdate(report.received_at))],
             ["责任单位", referral.department.name],
             ["办理方式", referral.get_mode_display()],
             ["回复期限", arabic_date(referral.reply_due)],

@@ -202,3 +202,14 @@ def test_an_accusation_has_no_petition_period(make_report, staff, tree):
     assert not WorkItem.objects.filter(kind=PETITION_KIND).exists()
     with pytest.raises(ValidationError, match="信访诉求"):
         petition_extend(actor=staff.clerk, report=report, notice="延长办理期限三十日，特此告知信访人。")
+
+
+def test_the_referral_sheet_states_the_matter_and_deadline_but_never_the_reporter(petition, staff, tree):
+    from qinglian.intake.referral_documents import referral_sheet
+
+    report = petition(identity={"name": "李举报", "phone": "13800000000"})
+    referral = refer(staff, report, tree, mode="supervise")
+    text = referral_sheet(referral=referral, on_date=timezone.localdate()).text
+    assert report.number in text and "甲县水利局" in text and "督办" in text
+    assert f"{referral.reply_due.year}年{referral.reply_due.month}月{referral.reply_due.day}日" in text
+    assert "李举报" not in text and "13800000000" not in text
