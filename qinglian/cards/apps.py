@@ -6,6 +6,9 @@ def _sync_defaults(sender, **kwargs):
     from qinglian.cards.services import common_items_sync_defaults
 
     common_items_sync_defaults()
+    from qinglian.cards.talks import triggers_sync_defaults
+
+    triggers_sync_defaults()
 
 
 class CardsConfig(AppConfig):
@@ -18,4 +21,7 @@ class CardsConfig(AppConfig):
         from qinglian.core.navigation import register as nav_register
 
         nav_register(NavEntry("监督业务", "主体责任提醒卡", "cards:batches", "cards.view", 52))
+        nav_register(NavEntry("监督业务", "谈话与十必谈", "cards:talks", "cards.view", 53))
+        nav_register(NavEntry("监督业务", "警示教育", "cards:education", "cards.view", 54))
+        nav_register(NavEntry("工作台", "我的提醒卡", "cards:mine", "cards.own", 20))
         post_migrate.connect(_sync_defaults, sender=self)

@@ -21,3 +21,19 @@ DEFAULT_COMMON_ITEMS = {
         "严格执行中央八项规定精神，管好家属和身边工作人员",
     ],
 }
+
+# 十必谈 (seed 000): (code, situation, talk kind, archive entry kinds that raise it automatically)
+DEFAULT_TALK_TRIGGERS = [
+    ("new_post", "新任职或岗位调整", "pre_appointment", ["info.post_change"]),
+    ("card_unfulfilled", "主体责任提醒卡事项未落实", "reminder", []),
+    ("unit_clue", "本单位出现问题线索（与主要负责人谈）", "integrity", ["unit.clue"]),
+    ("inspection_finding", "巡察发现本单位问题", "integrity", ["unit.inspection_finding"]),
+    ("audit_finding", "审计发现本单位问题", "integrity", ["unit.audit_finding"]),
+    ("public_complaints", "群众反映强烈", "reminder", []),
+    ("unit_failing", "单位履行主体责任不力", "integrity", []),
+    ("appraisal_poor", "年度考核基本称职或不称职", "reminder", ["appraisal.basically_competent", "appraisal.incompetent"]),
+    ("after_handling", "受到组织处理或处分后回访", "integrity",
+     ["handling.admonishment", "org.suspension", "org.reassignment", "org.ordered_resignation", "org.removal",
+      "org.demotion", "party.warning", "party.serious_warning", "gov.warning", "gov.demerit", "gov.major_demerit"]),
+    ("before_retirement", "退休前", "integrity", []),
+]  # fmt: skip

@@ -175,3 +175,140 @@ class CardPrint(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}:{self.unit_id}"
+
+
+class TalkKind(models.TextChoices):
+    REMINDER = "reminder", "提醒谈话"
+    ADMONISHMENT = "admonishment", "诫勉谈话"
+    INTEGRITY = "integrity", "廉政谈话"
+    PRE_APPOINTMENT = "pre_appointment", "任前廉政谈话"
+    COLLECTIVE = "collective", "集体廉政谈话"
+
+
+# Talks that are handling measures: recorded on the file (yellow) only with a named decision.
+TALK_ENTRY_KINDS = {
+    TalkKind.REMINDER: "handling.reminder_talk",
+    TalkKind.ADMONISHMENT: "handling.admonishment",
+}
+
+
+class TalkTrigger(models.Model):
+    """One of the 十必谈: a situation in which a talk is mandatory (configurable)."""
+
+    code = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("情形", max_length=64)
+    talk_kind = models.CharField("应开展的谈话", max_length=16, choices=TalkKind.choices)
+    entry_kinds = models.JSONField("触发的档案记录类型", default=list, blank=True,
+                                   help_text="出现这些类型的档案记录时自动提出谈话待办")  # fmt: skip
+    due_days = models.PositiveSmallIntegerField("谈话期限（天）", default=30)
+    active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class TalkDue(models.Model):
+    """A talk that a trigger made mandatory, with its to-do; done when a talk record answers it."""
+
+    trigger = models.ForeignKey(TalkTrigger, on_delete=models.PROTECT, related_name="dues")
+    cadre = models.ForeignKey(
+        "people.Cadre", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey("people.Unit", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField("起因", max_length=64, help_text="archive:123、card:45 ……")
+    reason = models.CharField("说明", max_length=255)
+    workitem = models.ForeignKey("workitems.WorkItem", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")  # fmt: skip
+    talk = models.ForeignKey(
+        "cards.Talk", null=True, blank=True, on_delete=models.SET_NULL, related_name="dues"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trigger", "source"], name="cards_talkdue_once")]
+
+    def __str__(self):
+        return f"{self.trigger_id}:{self.source}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cards:talk_new") + f"?due={self.pk}"
+
+
+class Talk(models.Model):
+    kind = models.CharField("谈话类型", max_length=16, choices=TalkKind.choices)
+    held_on = models.DateField("谈话日期")
+    talker = models.CharField("谈话人", max_length=64)
+    place = models.CharField("地点", max_length=100, blank=True)
+    summary = models.TextField("谈话内容摘要")
+    follow_up = models.TextField("后续跟踪", blank=True)
+    decided_by = models.CharField("决定人（提醒谈话、诫勉须填写）", max_length=64, blank=True)
+    unit = models.ForeignKey(
+        "people.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class TalkParticipant(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="participants")
+    cadre = models.ForeignKey("people.Cadre", on_delete=models.PROTECT, related_name="talks")
+    attended = models.BooleanField("到场", default=True)
+    entry = models.ForeignKey("archive.ArchiveEntry", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")  # fmt: skip
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["talk", "cadre"], name="cards_talk_participant_once")]
+
+    def __str__(self):
+        return f"{self.talk_id}:{self.cadre_id}"
+
+
+class EducationEvent(models.Model):
+    """警示教育: a session, a film, attending a trial (旁听庭审), a visit to an education base."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", "警示教育大会"
+        FILM = "film", "观看警示教育片"
+        TRIAL = "trial", "旁听庭审"
+        VISIT = "visit", "参观廉政教育基地"
+
+    kind = models.CharField("形式", max_length=16, choices=Kind.choices)
+    title = models.CharField("名称", max_length=100)
+    held_on = models.DateField("日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "people.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class EducationAttendance(models.Model):
+    event = models.ForeignKey(EducationEvent, on_delete=models.CASCADE, related_name="attendance")
+    cadre = models.ForeignKey("people.Cadre", on_delete=models.PROTECT, related_name="+")
+    attended = models.BooleanField("到场", default=True)
+    absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "cadre"], name="cards_attendance_once")]
+
+    def __str__(self):
+        return f"{self.event_id}:{self.cadre_id}"

@@ -291,6 +291,13 @@ def card_check(*, actor, card: Card, results: dict[int, tuple[str, str]], reques
         step = STEP_LADDER[min(level, len(STEP_LADDER) - 1)]
         grounds = "；".join(f"“{i.text}”未落实（{i.check_note}）" for i in failed)
         follow_up = FollowUp.objects.create(card=card, proposed_step=step, grounds=grounds, created_at=now)
+        from qinglian.cards.models import TalkTrigger
+        from qinglian.cards.talks import trigger_fire
+
+        trigger = TalkTrigger.objects.filter(code="card_unfulfilled").first()
+        if trigger is not None:
+            trigger_fire(trigger=trigger, unit=card.unit, cadre=card.cadre, source=f"card:{card.pk}",
+                         reason=f"{card.batch.title}有{len(failed)}项未落实")  # fmt: skip
     audit_record(actor=actor, action="cards.check", obj=card, person_id=card.cadre_id, request=request,
                  extra={"not_fulfilled": len(failed)})  # fmt: skip
     return follow_up

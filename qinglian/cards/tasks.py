@@ -58,3 +58,11 @@ def print_batch(batch_id: int) -> int:
         )
         raise
     return done
+
+
+@task()
+def scan_talk_triggers() -> int:
+    """Daily: the 十必谈 situations that appeared in the archive make a talk due."""
+    from qinglian.cards.talks import triggers_scan
+
+    return triggers_scan()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.cards import views
+from qinglian.cards import talk_views, views
 
 app_name = "cards"
 
@@ -16,5 +16,9 @@ urlpatterns = [
     path("cards/<int:card_id>/<str:action>/", views.card_action, name="card_action"),
     path("follow-ups/<int:follow_up_id>/hear/", views.follow_up_hear, name="follow_up_hear"),
     path("follow-ups/<int:follow_up_id>/decide/", views.follow_up_decide, name="follow_up_decide"),
+    path("talks/", talk_views.talk_list, name="talks"),
+    path("talks/new/", talk_views.talk_new, name="talk_new"),
+    path("education/", talk_views.education_list, name="education"),
+    path("education/new/", talk_views.education_new, name="education_new"),
     path("c/<str:token>/", views.card_open, name="open"),
 ]

@@ -225,6 +225,24 @@ ROUTES: dict[str, Route] = {
     "groups:edit": Route("/groups/young/edit/"),
     "groups:manual_add": Route("/groups/young/manual/", method="POST"),
     "groups:manual_end": Route("/groups/young/manual/999999/end/", method="POST"),
+    "groups:coverage": Route("/groups/young/coverage/"),
+    "groups:batch": Route("/groups/batches/999999/", foreign=True),
+    "cards:batches": Route("/cards/"),
+    "cards:batch_new": Route("/cards/new/"),
+    "cards:mine": Route("/cards/mine/"),
+    "cards:batch": Route("/cards/batches/999999/", foreign=True),
+    "cards:batch_issue": Route("/cards/batches/999999/issue/", method="POST"),
+    "cards:print": Route("/cards/prints/999999/", foreign=True),
+    "cards:card": Route("/cards/cards/999999/", foreign=True),
+    "cards:card_check": Route("/cards/cards/999999/check/", method="POST"),
+    "cards:card_action": Route("/cards/cards/999999/add/", method="POST"),
+    "cards:follow_up_hear": Route("/cards/follow-ups/999999/hear/", method="POST"),
+    "cards:follow_up_decide": Route("/cards/follow-ups/999999/decide/", method="POST"),
+    "cards:open": Route("/cards/c/not-a-token/", public=True),
+    "cards:talks": Route("/cards/talks/"),
+    "cards:talk_new": Route("/cards/talks/new/"),
+    "cards:education": Route("/cards/education/"),
+    "cards:education_new": Route("/cards/education/new/"),
     "archive:opinion_create": Route("/archive/opinions/new/"),
     "archive:opinion_template": Route("/archive/opinions/template/"),
     "archive:opinion_detail": Route("/archive/opinions/{obj}/", obj="opinion"),
@@ -431,7 +449,7 @@ def _fill(route: Route, tree, matrix_users, inside: bool, role: str):
     if "{assignment}" in path:
         a = RoleAssignment.objects.filter(user=matrix_users["leadership"]).first()
         path = path.replace("{assignment}", str(a.pk))
-    for name in ("job", "item", "doc", "rule_key"):
+    for name in ("job", "item", "doc", "rule_key", "archive_job"):
         path = path.replace("{" + name + "}", str(matrix_users["_foreign"][name]))
     if "{token}" in path:
         token = ApiToken.objects.first()
