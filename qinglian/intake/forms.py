@@ -188,8 +188,10 @@ class ClassifyForm(forms.Form):
 class ForwardForm(forms.Form):
     direction = forms.ChoiceField(label="转送方向", choices=Forwarding.Direction.choices,
                                   widget=forms.Select(attrs=SELECT))  # fmt: skip
-    to_body = forms.CharField(label="接收机关", max_length=100, widget=forms.TextInput(attrs=TEXT))
-    reason = forms.CharField(label="转送理由", max_length=255, widget=forms.TextInput(attrs=TEXT))
+    to_body = forms.CharField(label="接收机关", max_length=100,
+                              widget=forms.TextInput(attrs={**TEXT, "placeholder": "接收机关，如：某市纪委监委", "aria-label": "接收机关"}))  # fmt: skip
+    reason = forms.CharField(label="转送理由", max_length=255,
+                             widget=forms.TextInput(attrs={**TEXT, "placeholder": "转送理由，如：被反映人系市管干部", "aria-label": "转送理由"}))  # fmt: skip
 
 
 class RevealForm(forms.Form):
