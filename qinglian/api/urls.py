@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from qinglian.api import archive_views, intake_views, opinion_views, people_views, views
+from qinglian.api import archive_views, cards_views, intake_views, opinion_views, people_views, views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="unit")
@@ -12,6 +12,8 @@ router.register("archive-entries", archive_views.ArchiveEntryViewSet, basename="
 router.register("opinion-requests", opinion_views.OpinionRequestViewSet, basename="opinion-request")
 router.register("reports", intake_views.ReportTransferViewSet, basename="report")
 router.register("clues", intake_views.ClueViewSet, basename="clue")
+router.register("cards", cards_views.CardViewSet, basename="card")
+router.register("talks", cards_views.TalkViewSet, basename="talk")
 
 app_name = "api"
 urlpatterns = [
