@@ -19,7 +19,7 @@ from qinglian.cards.forms import BatchForm, CheckForm, DecideForm, HearForm, Ite
 from qinglian.cards.models import Card, CardBatch
 from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate
-from qinglian.people.models import Unit
+from qinglian.people.models import Unit, UnitKind
 
 
 def _issuing_body(user) -> Unit | None:
@@ -28,7 +28,13 @@ def _issuing_body(user) -> Unit | None:
     paths = sorted(s._minimal_prefixes(), key=len)
     if not paths:
         return None
-    return Unit.objects.filter(path=paths[0]).first()
+    jurisdiction = Unit.objects.filter(path=paths[0]).first()
+    committee = (
+        Unit.objects.filter(parent=jurisdiction, kind=UnitKind.PARTY_COMMITTEE).first()
+        if jurisdiction
+        else None
+    )
+    return committee or jurisdiction
 
 
 @capability_required("cards.view")
@@ -52,8 +58,9 @@ def batch_new(request):
     if request.method == "POST" and form.is_valid() and body is not None:
         d = form.cleaned_data
         try:
+            scope_unit = body.parent if body.kind == UnitKind.PARTY_COMMITTEE else body
             batch = services.batch_create(
-                actor=request.user, year=d["year"], quarter=d["quarter"], issuing_body=body, scope_unit=body,
+                actor=request.user, year=d["year"], quarter=d["quarter"], issuing_body=body, scope_unit=scope_unit,
                 recipient_types=d["recipient_types"], report_days=d["report_days"], request=request,
             )  # fmt: skip
         except ValidationError as exc:
