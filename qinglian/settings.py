@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qinglian.archive",
     "qinglian.groups",
     "qinglian.cards",
+    "qinglian.conduct",
     "qinglian.intake",
     "qinglian.front",
     "qinglian.demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("report/", include("qinglian.front.urls")),
     path("groups/", include("qinglian.groups.urls")),
     path("cards/", include("qinglian.cards.urls")),
+    path("conduct/", include("qinglian.conduct.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),

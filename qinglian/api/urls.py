@@ -2,7 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from qinglian.api import archive_views, cards_views, intake_views, opinion_views, people_views, views
+from qinglian.api import (
+    archive_views,
+    cards_views,
+    conduct_views,
+    intake_views,
+    opinion_views,
+    people_views,
+    views,
+)
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="unit")
@@ -14,6 +22,7 @@ router.register("reports", intake_views.ReportTransferViewSet, basename="report"
 router.register("clues", intake_views.ClueViewSet, basename="clue")
 router.register("cards", cards_views.CardViewSet, basename="card")
 router.register("talks", cards_views.TalkViewSet, basename="talk")
+router.register("family-events", conduct_views.FamilyEventViewSet, basename="family-event")
 
 app_name = "api"
 urlpatterns = [

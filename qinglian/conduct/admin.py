@@ -1,0 +1,1 @@
+# Conduct records are written through services only (audited); nothing is registered in the admin.
