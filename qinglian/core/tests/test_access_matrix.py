@@ -150,6 +150,28 @@ def _referral(tree, unit):
     ).pk  # fmt: skip
 
 
+def _conduct(tree, unit, what):
+    from qinglian.accounts.models import User
+    from qinglian.conduct import models as m
+    from qinglian.conduct.services import lists_current
+
+    cadre, lists, now, today = _cadre(tree, unit), lists_current(), timezone.now(), timezone.localdate()
+    who = {"recorded_by": User.objects.order_by("pk")[0], "recorded_at": now}
+    if what == "finding":
+        return m.Finding.objects.create(cadre=cadre, unit=unit, list_version=lists["leader_negative"], item_number=1,
+                                        item_text="矩阵", occurred_on=today, facts="矩阵", **who).pk  # fmt: skip
+    if what == "registration":
+        return m.CommunityRegistration.objects.create(cadre=cadre, unit=unit, community="矩阵", registered_on=today,
+                                                      **who).pk  # fmt: skip
+    if what == "briefing":
+        return m.FamilyBriefing.objects.create(cadre=cadre, unit=unit, recipient="配偶", red_lines="矩阵", handed_on=today,
+                                               handed_by="矩阵", positive=lists["family_positive"],
+                                               negative=lists["family_negative"], **who).pk  # fmt: skip
+    return m.FamilyEvent.objects.create(cadre=cadre, unit=unit, kind="wedding", subject="矩阵", event_date=today,
+                                        venue="矩阵", tables=1, guests=1, cars=0, payer="own",
+                                        filed_by=who["recorded_by"], filed_at=now).pk  # fmt: skip
+
+
 # name -> a function (tree, unit) giving the URL part of an object that lives in `unit`
 OBJECTS = {
     "opinion": _opinion,
@@ -164,6 +186,10 @@ OBJECTS = {
     "referral": _referral,
     "intake_letter": _intake_letter,
     "report_attachment": _report_attachment,
+    "conduct_finding": lambda tree, unit: _conduct(tree, unit, "finding"),
+    "conduct_registration": lambda tree, unit: _conduct(tree, unit, "registration"),
+    "conduct_briefing": lambda tree, unit: _conduct(tree, unit, "briefing"),
+    "conduct_event": lambda tree, unit: _conduct(tree, unit, "event"),
 }
 
 ROUTES: dict[str, Route] = {
@@ -301,6 +327,32 @@ ROUTES: dict[str, Route] = {
     "intake:letter_review": Route("/intake/letters/{obj}/review/", method="POST", obj="intake_letter"),
     "intake:letter_document": Route("/intake/letters/{obj}/document.docx", obj="intake_letter"),
     "intake:stats": Route("/intake/stats/"),
+    "conduct:home": Route("/conduct/"),
+    "conduct:lists": Route("/conduct/lists/"),
+    "conduct:list_edit": Route("/conduct/lists/family_positive/edit/"),
+    "conduct:visits": Route("/conduct/visits/"),
+    "conduct:visit_new": Route("/conduct/visits/new/"),
+    "conduct:observers": Route("/conduct/observers/"),
+    "conduct:observer_new": Route("/conduct/observers/new/"),
+    "conduct:registrations": Route("/conduct/registrations/"),
+    "conduct:registration_new": Route("/conduct/registrations/new/"),
+    "conduct:registration": Route("/conduct/registrations/{obj}/", obj="conduct_registration"),
+    "conduct:activity_add": Route(
+        "/conduct/registrations/{obj}/activities/", method="POST", obj="conduct_registration"
+    ),
+    "conduct:briefings": Route("/conduct/briefings/"),
+    "conduct:briefing_new": Route("/conduct/briefings/new/"),
+    "conduct:briefing_print": Route("/conduct/briefings/{obj}/print/", obj="conduct_briefing"),
+    "conduct:findings": Route("/conduct/findings/"),
+    "conduct:finding_new": Route("/conduct/findings/new/"),
+    "conduct:finding": Route("/conduct/findings/{obj}/", obj="conduct_finding"),
+    "conduct:finding_hear": Route("/conduct/findings/{obj}/hear/", method="POST", obj="conduct_finding"),
+    "conduct:finding_decide": Route("/conduct/findings/{obj}/decide/", method="POST", obj="conduct_finding"),
+    "conduct:events": Route("/conduct/family-events/"),
+    "conduct:event": Route("/conduct/family-events/{obj}/", obj="conduct_event"),
+    "conduct:my_events": Route("/conduct/mine/"),
+    "conduct:my_event_new": Route("/conduct/mine/new/"),
+    "conduct:my_event": Route("/conduct/mine/999999/", foreign=True),
 }
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
