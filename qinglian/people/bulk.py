@@ -91,10 +91,10 @@ def insert_rows(model, fields: Sequence[str], rows: Sequence[tuple]) -> int:
 
 
 def _sqlite_insert(cur, table: str, cols: list[str], rows: Sequence[tuple]) -> None:
-    """executemany of multi-row INSERTs (up to 50 rows, 999 parameters each). With one row per
-    statement, SQLite also rewrites the AUTOINCREMENT counter (sqlite_sequence) after every row,
-    and Python binds and steps every row separately: 50 rows per statement measured ~2.8 x faster
-    for 1,000,000 six-column rows (18.3 s -> 6.5 s, docs/benchmarks.md)."""
+    """executemany of multi-row INSERTs (up to 50 rows, 999 parameters each) instead of one row per
+    statement: Python binds and SQLite steps one statement per 50 rows. 1,000,000 six-column rows
+    on a busy machine: 26-31 s one row per statement, 8.3-11.3 s 50 rows per statement, into a
+    table with or without an AUTOINCREMENT key alike (docs/benchmarks.md, section 1)."""
     per = max(1, min(50, 999 // len(cols)))
     one = "(" + ", ".join(["%s"] * len(cols)) + ")"
     head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES "  # noqa: S608
