@@ -80,9 +80,13 @@ def _panel_context(request, report: Report, *, bound: dict | None = None) -> dic
             departments=referral_services.department_choices(report),
             commission_name=report.receiving_unit.name,
         )
-    petition_item = extension = extend_form = None
+    petition_item = petition_done = extension = extend_form = None
     if report.nature == Report.Nature.PETITION:
         petition_item = referral_services.petition_due_item(report)
+        if petition_item is None:
+            petition_done = referral_services.petition_last_item(report)
+            if petition_done is not None:
+                petition_done.late = timezone.localdate(petition_done.completed_at) > petition_done.due_date
         extension = PetitionExtension.objects.filter(report=report).select_related("extended_by").first()
         if can_refer and petition_item is not None and extension is None:
             extend_form = bound.get("extend") or ExtendForm(prefix="extend")
@@ -95,6 +99,7 @@ def _panel_context(request, report: Report, *, bound: dict | None = None) -> dic
         "create_form": create_form,
         "web": web,
         "petition_item": petition_item,
+        "petition_done": petition_done,
         "extension": extension,
         "extend_form": extend_form,
         "today": timezone.localdate(),

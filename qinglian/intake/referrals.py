@@ -257,6 +257,18 @@ def petition_due_item(report: Report) -> WorkItem | None:
     return open_items_for(report, PETITION_KIND).order_by("-id").first()
 
 
+def petition_last_item(report: Report) -> WorkItem | None:
+    """The latest handling period of a petition, whatever its state (for showing it done)."""
+    return (
+        WorkItem.objects.filter(
+            content_type__app_label="intake", content_type__model="report", object_id=str(report.pk),
+            kind=PETITION_KIND, status=WorkItem.Status.DONE,
+        )
+        .order_by("-id")
+        .first()
+    )  # fmt: skip
+
+
 @transaction.atomic
 def petition_deadline_open(*, actor, report: Report, request=None) -> WorkItem | None:
     """The handling period of a petition: 60 days (rule deadline.petition.handling) from the day it

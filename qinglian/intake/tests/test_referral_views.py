@@ -70,6 +70,8 @@ def test_refer_reply_inform_through_the_pages(petition, staff, tree, login):
     assert r.status_code == 302
     petition.refresh_from_db()
     assert petition.status == Report.Status.CLOSED
+    body = client.get(panel(petition)).content.decode()
+    assert 'data-testid="petition-done"' in body and "按期办结" in body and "referral-create-form" not in body
 
 
 def test_bad_referral_input_is_sent_back_with_a_chinese_message_and_nothing_written(
