@@ -44,11 +44,7 @@ class ObserverForm(_Styled):
     appointed_on = _date("聘任日期")
 
 
-class CadrePickMixin(forms.Form):
-    cadre = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class VisitForm(CadrePickMixin, _Styled):
+class VisitForm(_Styled):
     kind = forms.ChoiceField(label="方式", choices=Visit.Kind.choices)
     unit_code = forms.CharField(label="被走访单位代码（未选择干部时填写）", max_length=64, required=False)
     observer = forms.TypedChoiceField(label="作风观察员（观察员走访时选择）", coerce=int, required=False,
@@ -66,7 +62,7 @@ class VisitForm(CadrePickMixin, _Styled):
         ]
 
 
-class RegistrationForm(CadrePickMixin, _Styled):
+class RegistrationForm(_Styled):
     community = forms.CharField(label="报到社区（小区）", max_length=100)
     branch = forms.CharField(label="社区（小区）党组织", max_length=100, required=False)
     registered_on = _date("报到日期")
@@ -77,14 +73,14 @@ class ActivityForm(_Styled):
     description = forms.CharField(label="活动内容", max_length=500)
 
 
-class BriefingForm(CadrePickMixin, _Styled):
+class BriefingForm(_Styled):
     recipient = forms.CharField(label="接收家属", max_length=50, help_text="如：配偶 李某")
     red_lines = _area("岗位廉政红线（每行一条，结合干部岗位填写）", 5000, 5)
     handed_on = _date("交底日期")
     handed_by = forms.CharField(label="交底人", max_length=100)
 
 
-class FindingForm(CadrePickMixin, _Styled):
+class FindingForm(_Styled):
     item = forms.ChoiceField(label="负面清单条目", choices=())
     occurred_on = _date("发生日期")
     facts = _area("问题事实", 5000, 4)

@@ -52,7 +52,7 @@ def _anchor_unit(user) -> Unit | None:
 
 def _pick(request) -> dict:
     """The cadre a new record is about: chosen by a search (GET find=...) then carried as `cadre`."""
-    raw = request.POST.get("cadre") if request.method == "POST" else request.GET.get("cadre")
+    raw = (request.POST.get("cadre") if request.method == "POST" else "") or request.GET.get("cadre")
     cadre = access_cadre(request.user, raw) if raw else None
     find = (request.GET.get("find") or "").strip()[:50]
     candidates = []
