@@ -8,6 +8,13 @@ def _sync_defaults(sender, **kwargs):
     groups_sync_defaults()
 
 
+def _on_cadres_changed(sender, cadre_ids=None, **kwargs):
+    """The registry changed: recompute these cadres' groups at once (all cadres when not listed)."""
+    from qinglian.groups.services import memberships_recompute_all
+
+    memberships_recompute_all(cadre_ids=cadre_ids)
+
+
 class GroupsConfig(AppConfig):
     name = "qinglian.groups"
     label = "groups"
@@ -19,3 +26,7 @@ class GroupsConfig(AppConfig):
 
         nav_register(NavEntry("监督业务", "分类监督分组", "groups:list", "groups.view", 50))
         post_migrate.connect(_sync_defaults, sender=self)
+
+        from qinglian.people.signals import cadres_changed
+
+        cadres_changed.connect(_on_cadres_changed, dispatch_uid="qinglian.groups.membership")

@@ -13,6 +13,7 @@ from qinglian.audit.services import audit_record
 from qinglian.core.crypto import keyed_hash
 from qinglian.people.identity import id_fields, name_tokens, reveal, tail_hashes
 from qinglian.people.models import Cadre, CadreSearchToken, Post, Relative
+from qinglian.people.signals import announce_cadres_changed
 
 CADRE_FIELDS = [
     "name", "gender", "ethnicity", "birth_date", "party_member", "party_join_date", "education", "unit",
@@ -68,6 +69,7 @@ def cadre_create(*, actor, data: dict, request=None) -> Cadre:
         level=cadre.post_level,
         start_date=data.get("post_start_date") or timezone.localdate(),
     )
+    announce_cadres_changed([cadre.pk])
     audit_record(
         actor=actor,
         action="cadre.create",
@@ -126,6 +128,7 @@ def cadre_update(
             level=cadre.post_level,
             start_date=when,
         )
+    announce_cadres_changed([cadre.pk])
     audit_record(
         actor=actor,
         action="cadre.update",

@@ -46,6 +46,7 @@ from qinglian.people.models import (
     UnitKind,
     UnitLevel,
 )
+from qinglian.people.signals import announce_cadres_changed
 
 YES_NO = ["是", "否"]
 BATCH = 2000
@@ -332,6 +333,7 @@ def import_cadres(
                 start_date=when,
             )
         result.created, result.updated = len(new_cadres), len(updates)
+        announce_cadres_changed([c.pk for c in new_cadres] + [c.pk for c in updates])
         digest = hashlib.sha256(data).hexdigest()
         audit_record(
             actor=actor, action="cadre.import", obj=("people.import", digest[:16], filename),

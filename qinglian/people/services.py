@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 
 from qinglian.audit.services import audit_record
 from qinglian.people.models import SUPERVISING_KINDS, Cadre, CadreSearchToken, Unit, UnitChange
+from qinglian.people.signals import announce_cadres_changed
 
 _TRACKED = ("name", "code", "kind", "level", "sector", "supervisor_id", "is_active", "sort_order")
 
@@ -91,6 +92,9 @@ def unit_update(*, actor, unit: Unit, reason: str = "", request=None, **changes)
     UnitChange.objects.create(
         unit=unit, kind=kind, before=before, after=after, reason=reason, changed_by=actor
     )
+    if before.get("kind") != after.get("kind") or before.get("sector") != after.get("sector"):
+        # Rules over the unit's kind or sector (supervision groups) may now read differently.
+        announce_cadres_changed(Cadre.objects.filter(unit=unit).values_list("pk", flat=True))
     audit_record(
         actor=actor,
         action=f"unit.{kind}",

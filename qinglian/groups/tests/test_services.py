@@ -84,3 +84,22 @@ def test_manual_inclusion_and_exclusion_override_the_rule(tree, make_cadre, make
     assert Membership.objects.filter(group=leading, cadre=boss).count() == 2
     with pytest.raises(ValidationError):
         manual_set(actor=admin, group=leading, cadre=clerk, action="include", reason="")
+
+
+def test_registry_changes_move_cadres_between_groups_at_once(tree, make_cadre, make_user,
+                                                              django_capture_on_commit_callbacks):  # fmt: skip
+    from qinglian.people.cadre_services import cadre_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre = make_cadre(tree.dept_a1, "新执法员", is_law_enforcement=True)
+    law = SupervisionGroup.objects.get(code="law_enforcement")
+    assert "新执法员" in members(law)
+    data = {f: getattr(cadre, f) for f in ("name", "gender", "ethnicity", "birth_date", "party_member", "education",
+                                           "post_title", "post_level", "rank", "is_leadership_member", "is_top_leader",
+                                           "is_key_post", "is_judicial", "is_dual_role", "managing_body",
+                                           "employment_type", "status", "status_date", "phone", "review_note",
+                                           "party_join_date")}  # fmt: skip
+    data |= {"unit": cadre.unit, "is_law_enforcement": False}
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre_update(actor=None, cadre=cadre, data=data)
+    assert "新执法员" not in members(law)
