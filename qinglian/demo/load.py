@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from qinglian.accounts.models import User
 from qinglian.accounts.services import role_assign, user_create
@@ -77,6 +78,7 @@ def load(data_dir: Path) -> dict:
         users.append({"role": role, "username": username, "password": password})
     _link_self_service(next(u for u in users if u["role"] == "cadre_self")["username"], units["QL-DH-JYJ"])
     _load_intake()
+    _load_groups_and_cards(units)
     api_user = user_create(
         actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
     )
@@ -116,11 +118,40 @@ def _load_intake() -> None:
     )
 
 
+def _load_groups_and_cards(units) -> None:
+    """Supervision groups and their plans' to-dos, the talks the archive makes due (十必谈), and this
+    quarter's reminder cards for the demo county's leaders (their PDFs render in the background)."""
+    from qinglian.cards.services import batch_create, batch_issue
+    from qinglian.cards.talks import triggers_scan
+    from qinglian.groups.plans import plan_generate
+    from qinglian.groups.services import memberships_recompute_all
+    from qinglian.people.models import Unit, UnitKind
+
+    memberships_recompute_all()
+    plan_generate()
+    talks_due = triggers_scan()
+    county = units["QL-DH"]
+    committee = Unit.objects.filter(parent=county, kind=UnitKind.PARTY_COMMITTEE).first() or county
+    today = timezone.localdate()
+    batch = batch_create(actor=User.objects.get(username="zuzhi"), year=today.year, quarter=(today.month - 1) // 3 + 1,
+                         issuing_body=committee, scope_unit=county, recipient_types=["top_leader", "leadership"])  # fmt: skip
+    batch_issue(actor=User.objects.get(username="zuzhi"), batch=batch)
+    print(
+        f"  分类监督与提醒卡 groups and cards: {talks_due} 项十必谈待办，{batch.cards.count()} 张提醒卡",
+        flush=True,
+    )
+
+
 def _link_self_service(username: str, unit) -> None:
     """The demo's `cadre_self` login is a real cadre of the demo county (their own records)."""
     from qinglian.people.models import Cadre
 
-    cadre = Cadre.objects.filter(unit=unit, status="serving", user__isnull=True).order_by("id").first()
+    # The unit's head, so that the demo login also receives this quarter's reminder card.
+    cadre = (
+        Cadre.objects.filter(unit=unit, status="serving", user__isnull=True)
+        .order_by("-is_top_leader", "id")
+        .first()
+    )
     if cadre is not None:
         Cadre.objects.filter(pk=cadre.pk).update(user=User.objects.get(username=username))
         User.objects.filter(username=username).update(display_name=cadre.name)

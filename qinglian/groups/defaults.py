@@ -6,9 +6,11 @@ SERVING = {"field": "status", "op": "eq", "value": "serving"}
 DEFAULT_GROUPS = [
     ("young", "年轻干部", "35周岁及以下的在职干部（三廉工程、集体廉政谈话）",
      {"combine": "and", "conditions": [{"field": "age", "op": "lte", "value": 35}, SERVING]}),
-    ("middle", "中层干部", "乡科级在职干部（非班子成员）",
-     {"combine": "and", "conditions": [{"field": "post_level", "op": "in", "value": ["deputy_section", "section"]},
-                                       {"field": "is_leadership_member", "op": "eq", "value": False}, SERVING]}),
+    ("middle", "中层干部", "股室、科室、所站负责人等中层干部（非班子成员）",
+     {"combine": "and", "conditions": [
+         {"combine": "or", "conditions": [{"field": "post_title", "op": "contains", "value": t}
+                                          for t in ("股长", "科长", "所长", "站长", "中心主任")]},
+         {"field": "is_leadership_member", "op": "eq", "value": False}, SERVING]}),
     ("leading", "领导干部", "县处级及以上，或单位领导班子成员",
      {"combine": "and", "conditions": [
          {"combine": "or", "conditions": [{"field": "post_level", "op": "gte", "value": "deputy_division"},

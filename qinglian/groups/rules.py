@@ -68,7 +68,7 @@ OPERATORS = {
     "lte": "小于或等于",
     "gt": "大于",
     "gte": "大于或等于",
-    "contains": "包含文字",
+    "contains": "包含",
 }
 
 ALLOWED = {
@@ -195,6 +195,8 @@ def compile_rule(rule: dict, *, today: date) -> Q:
 def _show(field: Field, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
+    if field.kind == "text":
+        return f"“{value}”"
     return dict(field.choices).get(value, str(value))
 
 

@@ -103,3 +103,12 @@ def test_registry_changes_move_cadres_between_groups_at_once(tree, make_cadre, m
     with django_capture_on_commit_callbacks(execute=True):
         cadre_update(actor=None, cadre=cadre, data=data)
     assert "新执法员" not in members(law)
+
+
+def test_middle_level_cadres_are_section_heads_outside_the_leadership(tree, make_cadre):
+    make_cadre(tree.dept_a1, "股长甲", post_title="办公室股长")
+    make_cadre(tree.dept_a1, "局长乙", post_title="局长", is_leadership_member=True)
+    make_cadre(tree.dept_a1, "科员丙", post_title="科员")
+    middle = SupervisionGroup.objects.get(code="middle")
+    memberships_recompute(middle)
+    assert members(middle) == {"股长甲"}
