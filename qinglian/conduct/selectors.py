@@ -19,10 +19,12 @@ def _in_scope(viewer, capability: str = "conduct.view") -> Q:
     return scope(viewer, capability).units_q("unit__")
 
 
-def visit_list(*, viewer, kind: str = "") -> QuerySet[Visit]:
+def visit_list(*, viewer, kind: str = "", observer_id: int | None = None) -> QuerySet[Visit]:
     qs = Visit.objects.filter(_in_scope(viewer)).select_related("cadre", "unit", "observer")
     if kind in Visit.Kind.values:
         qs = qs.filter(kind=kind)
+    if observer_id is not None:
+        qs = qs.filter(observer_id=observer_id)
     return qs.order_by("-visited_on", "-id")
 
 

@@ -114,7 +114,9 @@ def list_edit(request, kind: str):
 @capability_required("conduct.view")
 def visits(request):
     kind = request.GET.get("kind", "")
-    page = paginate(request, selectors.visit_list(viewer=request.user, kind=kind))
+    observer = request.GET.get("observer", "")
+    observer_id = int(observer) if observer.isdigit() and len(observer) < 10 else None
+    page = paginate(request, selectors.visit_list(viewer=request.user, kind=kind, observer_id=observer_id))
     return render(request, "conduct/visits.html", {"page": page, "kind": kind, "kinds": Visit.Kind.choices,
                   "query": query_without_page(request), "can_manage": _can_manage(request)})  # fmt: skip
 

@@ -331,6 +331,11 @@ def test_visits_observers_registrations_and_briefing(s, client, login, tree):
     assert "家属签收" in printed
     visits = client.get("/conduct/visits/", {"kind": "observer"}).content.decode()
     assert "延长午间办理时间" in visits and "家风良好" not in visits
+    assert (
+        "延长午间办理时间"
+        not in client.get("/conduct/visits/", {"observer": observer.pk + 1}).content.decode()
+    )
+    assert f"observer={observer.pk}" in client.get("/conduct/observers/").content.decode()
     r = client.post(
         f"/conduct/registrations/{reg.pk}/activities/", {"held_on": "2026-13-40", "description": ""}
     )
@@ -450,3 +455,38 @@ def test_api_lists_own_reports_for_the_cadre_and_scoped_ones_for_staff(s, make_u
     assert outsider.get(f"/api/v1/family-events/{mine.pk}/").status_code == 404
     assert _api(s["other_user"]).get(f"/api/v1/family-events/{mine.pk}/").status_code == 404
     assert _api(make_user("petitions_intake", tree.county_a)).get("/api/v1/family-events/").status_code == 403
+
+
+def test_garbage_input_never_gives_a_server_error(s, client, login):
+    f = services.finding_record(actor=s["org"], cadre=s["boss"], list_kind="leader_negative", item_number=1,
+                                occurred_on=TODAY(), facts="x")  # fmt: skip
+    reg = services.registration_record(
+        actor=s["org"], cadre=s["boss"], community="城西社区", registered_on=TODAY()
+    )
+    login(s["org"])
+    junk = {
+        "kind": "x" * 300,
+        "status": "\x00",
+        "page": "-1",
+        "flagged": "abc",
+        "cadre": "abc",
+        "find": "%" * 80,
+    }
+    for url in LIST_PAGES + ["/conduct/visits/new/", "/conduct/findings/new/", "/conduct/briefings/new/",
+                             "/conduct/registrations/new/"]:  # fmt: skip
+        assert client.get(url, junk).status_code in (200, 404), url
+    posts = {
+        "/conduct/visits/new/": {"kind": "home", "observer": "abc", "visited_on": "x", "cadre": "999999"},
+        "/conduct/findings/new/": {"item": "leader_negative:99", "occurred_on": "2026-02-30", "facts": ""},
+        "/conduct/briefings/new/": {"cadre": str(s["boss"].pk), "handed_on": "0000-00-00"},
+        "/conduct/registrations/new/": {"community": "x" * 500, "registered_on": ""},
+        "/conduct/observers/new/": {"name": "", "appointed_on": "明天"},
+        f"/conduct/findings/{f.pk}/hear/": {"explanation": "", "heard_on": "1900-01-01"},
+        f"/conduct/findings/{f.pk}/decide/": {"decision": "maybe"},
+        f"/conduct/registrations/{reg.pk}/activities/": {"held_on": "9999-99-99"},
+        "/conduct/lists/leader_negative/edit/": {"items": "x\n" * 50, "reason": "y"},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code in (400, 404), url
+    assert Finding.objects.get().status == Finding.Status.RECORDED and not ArchiveEntry.objects.exists()
+    assert services.list_current("leader_negative").number == 1
