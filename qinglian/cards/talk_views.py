@@ -27,10 +27,15 @@ def talk_list(request):
         .annotate(n=Count("participants"), n_present=Count("participants", filter=Q(participants__attended=True)))
         .order_by("-held_on", "-id")
     )  # fmt: skip
-    dues = (
-        TalkDue.objects.filter(talk__isnull=True).filter(s.units_q("unit__"))
-        .select_related("trigger", "cadre", "unit", "workitem").order_by("created_at")[:50]
-    )  # fmt: skip
+    dues, seen = [], set()
+    for due in (
+        TalkDue.objects.filter(talk__isnull=True, workitem__status="open").filter(s.units_q("unit__"))
+        .select_related("trigger", "cadre", "unit", "workitem").order_by("created_at", "pk")[:200]
+    ):  # fmt: skip
+        if due.workitem_id not in seen:  # several reasons under one to-do: one row
+            seen.add(due.workitem_id)
+            dues.append(due)
+    dues = dues[:50]
     return render(request, "cards/talks.html", {"page": paginate(request, rows), "dues": dues})
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qinglian.accounts.scopes import scope
@@ -63,6 +64,12 @@ def trigger_fire(*, trigger: TalkTrigger, unit: Unit, cadre: Cadre | None, sourc
     if not trigger.active or TalkDue.objects.filter(trigger=trigger, source=source).exists():
         return None
     today = today or timezone.localdate()
+    open_sibling = TalkDue.objects.filter(trigger=trigger, unit=unit, cadre=cadre, talk__isnull=True,
+                                          workitem__status="open").first()  # fmt: skip
+    if open_sibling is not None:
+        # Already due for the same person and reason: one talk answers both, under the same to-do.
+        return TalkDue.objects.create(trigger=trigger, cadre=cadre, unit=unit, source=source, reason=reason[:255],
+                                      workitem=open_sibling.workitem, created_at=timezone.now())  # fmt: skip
     due = TalkDue.objects.create(trigger=trigger, cadre=cadre, unit=unit, source=source, reason=reason[:255],
                                  created_at=timezone.now())  # fmt: skip
     who = cadre.name if cadre else f"{unit.name}主要负责人"
@@ -149,7 +156,10 @@ def talk_record(
             )  # fmt: skip
         TalkParticipant.objects.create(talk=talk, cadre=cadre, attended=attended, entry=entry)
     for due in dues:
-        TalkDue.objects.filter(pk=due.pk).update(talk=talk)
+        # The due, and any other due waiting under the same to-do, are answered by this talk.
+        TalkDue.objects.filter(
+            Q(pk=due.pk) | Q(workitem_id=due.workitem_id, workitem__isnull=False), talk__isnull=True
+        ).update(talk=talk)
         if due.workitem_id and due.workitem.status == due.workitem.Status.OPEN:
             workitem_complete(actor=actor, item=due.workitem, note=f"已开展{talk.get_kind_display()}")
     audit_record(actor=actor, action="cards.talk_record", obj=talk, unit_id=unit.pk, request=request,

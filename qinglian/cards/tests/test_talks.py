@@ -110,3 +110,12 @@ def test_talk_and_education_pages(tree, make_user, make_cadre, login):
     outside = client.post("/cards/education/new/", {"kind": "film", "title": "x", "held_on": "2026-11-18",
                                                     "unit": tree.dept_b1.pk, "who": "all"})  # fmt: skip
     assert outside.status_code == 400
+
+
+def test_two_reasons_for_the_same_talk_share_one_todo(tree):
+    for day in (2, 3):
+        entry_record(actor=None, kind="unit.audit_finding", unit=tree.dept_a1, occurred_on=date(2026, 11, day),
+                     summary=f"问题{day}", check_permission=False)  # fmt: skip
+    triggers_scan(today=date(2026, 11, 24))
+    dues = TalkDue.objects.filter(trigger__code="audit_finding")
+    assert dues.count() == 2 and len({d.workitem_id for d in dues}) == 1
