@@ -81,9 +81,12 @@ def _conditions(measure: Measure) -> tuple[str, list]:
     sql = f"mm.group_id = %s AND mm.until IS NULL AND c.status IN ({', '.join(['%s'] * len(statuses))})"
     params = [measure.group_id, *statuses]
     if measure.frequency == Frequency.ON_ENTRY:
-        # Only stays that began after the measure existed, and that have not had it yet.
+        # Only stays that began after the measure existed and after the group's first computation
+        # (its initial members did not "enter" it), and that have not had it yet.
         sql += (
-            " AND mm.since >= %s AND NOT EXISTS (SELECT 1 FROM groups_measuretask t"  # noqa: S608
+            f" AND mm.since >= %s AND mm.since > (SELECT MIN(f.since) FROM {Membership._meta.db_table} f"  # noqa: S608
+            " WHERE f.group_id = mm.group_id)"
+            " AND NOT EXISTS (SELECT 1 FROM groups_measuretask t"
             f" WHERE t.measure_id = %s AND t.cadre_id = c.id AND t.period = {_STAY_KEY})"
         )
         params += [connection.ops.adapt_datetimefield_value(measure.created_at), measure.pk]

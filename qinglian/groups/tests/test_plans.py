@@ -57,10 +57,10 @@ def test_unit_measure_makes_one_task_per_unit(young_people):
 def test_on_entry_measure_reaches_only_new_members_once(young_people, tree, make_cadre):
     measure = Measure.objects.get(group__code="young", name__startswith="廉礼")
     plan_generate(date(2026, 11, 24))
-    # the three joined in the same instant the measure was created or later: all get it once
-    first = MeasureTask.objects.filter(measure=measure).count()
+    # the group's initial members did not "enter" it: no flood of on-entry tasks at installation
+    assert not MeasureTask.objects.filter(measure=measure).exists()
     plan_generate(date(2026, 11, 25))
-    assert MeasureTask.objects.filter(measure=measure).count() == first
+    assert not MeasureTask.objects.filter(measure=measure).exists()
     make_cadre(tree.dept_a2, "新人", born=date(2000, 5, 5))
     memberships_recompute_all()
     plan_generate(date(2026, 11, 26))
