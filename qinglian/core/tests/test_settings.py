@@ -45,7 +45,7 @@ def test_production_without_secrets_refuses_to_start(tmp_path):
 def test_embedded_default_keeps_its_generated_keys(tmp_path):
     assert start({}, tmp_path).returncode == 0
     keys = sorted(p.name for p in (tmp_path / "keys").iterdir())
-    assert keys == ["audit_key", "field_key", "id_hash_key", "secret_key"]
+    assert keys == ["audit_key", "field_key", "front_core_key", "front_key", "id_hash_key", "secret_key"]
     before = (tmp_path / "keys" / "secret_key").read_text()
     assert start({}, tmp_path).returncode == 0
     assert (tmp_path / "keys" / "secret_key").read_text() == before
