@@ -134,7 +134,7 @@ def _generate_measure(measure: Measure, today: date) -> tuple[int, int]:
             params += [measure.pk, period.key]
     else:
         sql = (
-            f"INSERT INTO {table} ({columns}) SELECT DISTINCT b.id, %s, NULL, c.unit_id, %s, %s, 'open', '', ''"  # noqa: S608 (table and column names are ours)
+            f"INSERT INTO {table} ({columns}) SELECT DISTINCT b.id, %s, CAST(NULL AS BIGINT), c.unit_id, %s, %s, 'open', '', ''"  # noqa: S608 (table and column names are ours)
             f" {_FROM} {batch_join} WHERE {cond} AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.measure_id = %s"
             " AND t.cadre_id IS NULL AND t.unit_id = c.unit_id AND t.period = %s)"
         )

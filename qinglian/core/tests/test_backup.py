@@ -102,8 +102,13 @@ def source(tmp_path_factory):
     audit_rows = audit_rows_sqlite(data_dir / "qinglian.sqlite3")
     out = base / "out" / "qinglian-backup.qlbk"
     out.parent.mkdir()
+    # Every stored file (the demo's own documents and cards too, and the uploads added here).
+    stored = sorted(
+        p.relative_to(data_dir).as_posix() for p in (data_dir / "files").rglob("*") if p.is_file()
+    )
     result = qinglian("backup", "--data-dir", str(data_dir), "--out", str(out), env=env)
     return {
+        "stored": stored,
         "dir": data_dir,
         "base": base,
         "counts": counts,
@@ -259,8 +264,9 @@ def test_data_keys_are_in_the_keys_file_and_not_inside_the_archive(source):
         bk.SQLITE_MEMBER,
         bk.CHECKPOINT_FILE,
         "demo-logins.json",
-        *source["uploads"],
+        *source["stored"],
     }
+    assert set(source["uploads"]) <= set(source["stored"])
 
     keys_plain = io.BytesIO()
     with source["keys"].open("rb") as fh:
