@@ -14,8 +14,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from qinglian.cards.links import card_token
 from qinglian.cards.models import Card
-from qinglian.cards.services import card_token
 
 CSS = """
 @page { size: A5; margin: 12mm 12mm 14mm; }

@@ -7,7 +7,6 @@ and its nonce with a truncated HMAC; revoking a card changes the nonce, so an ol
 
 from __future__ import annotations
 
-import base64
 import secrets
 from datetime import date, timedelta
 
@@ -15,17 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from qinglian.accounts.scopes import scope
 from qinglian.archive.services import entry_record
 from qinglian.audit.services import audit_record
 from qinglian.cards.defaults import DEFAULT_COMMON_ITEMS
 from qinglian.cards.individual import propose
+from qinglian.cards.links import LinkInvalid, card_from_token, card_token  # noqa: F401 (the module's API)
 from qinglian.cards.models import Card, CardBatch, CardItem, CommonItem, FollowUp, RecipientType
 from qinglian.people.models import Cadre, Unit, UnitLevel
 
-SALT = "qinglian.cards.link"
 LEVEL_ORDER = [UnitLevel.PROVINCE, UnitLevel.CITY, UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE]
 STEP_LADDER = [FollowUp.Step.REMINDER_TALK, FollowUp.Step.ADMONISHMENT, FollowUp.Step.ACCOUNTABILITY]
 
@@ -160,39 +158,6 @@ def batch_issue(*, actor, batch: CardBatch, request=None) -> CardBatch:
 
     transaction.on_commit(lambda: print_batch.enqueue(batch.pk))
     return batch
-
-
-def _mac(value: str) -> str:
-    digest = salted_hmac(SALT, value, algorithm="sha256").digest()[:12]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def card_token(card: Card) -> str:
-    """Short, for a small QR code: card id, nonce and a 96-bit HMAC (the secret key's)."""
-    value = f"{card.pk}-{card.nonce}"
-    return f"{value}.{_mac(value)}"
-
-
-class LinkInvalid(Exception):
-    """A tampered, expired, revoked or superseded link. The message says which, nothing more."""
-
-
-def card_from_token(token: str, *, today: date | None = None) -> Card:
-    try:
-        value, mac = str(token).rsplit(".", 1)
-        if not constant_time_compare(mac, _mac(value)):
-            raise ValueError("bad mac")
-        pk, nonce = value.split("-", 1)
-        card = Card.objects.select_related("batch", "cadre", "unit", "batch__issuing_body").get(pk=int(pk))
-    except (TypeError, ValueError, Card.DoesNotExist):
-        raise LinkInvalid("链接无效：请使用提醒卡上的二维码重新打开") from None
-    if nonce != card.nonce or card.status == Card.Status.REVOKED:
-        raise LinkInvalid("该提醒卡已撤回或重新发放，本链接已失效")
-    if card.status == Card.Status.DRAFT:
-        raise LinkInvalid("链接无效：请使用提醒卡上的二维码重新打开")
-    if (today or timezone.localdate()) > card.valid_until:
-        raise LinkInvalid(f"链接已于{card.valid_until:%Y年%m月%d日}过期")
-    return card
 
 
 @transaction.atomic
