@@ -490,3 +490,10 @@ def test_garbage_input_never_gives_a_server_error(s, client, login):
         assert client.post(url, data).status_code in (400, 404), url
     assert Finding.objects.get().status == Finding.Status.RECORDED and not ArchiveEntry.objects.exists()
     assert services.list_current("leader_negative").number == 1
+
+
+def test_conduct_rules_are_in_the_registry_pages(s, client, login):
+    login(s["org"])
+    caps = client.get("/rules/conduct.family_event_caps/").content.decode()
+    assert "宴席桌数上限" in caps and "默认值，依据待核实" in caps
+    assert "负面清单" in client.get("/rules/conduct.negative_list/").content.decode()
