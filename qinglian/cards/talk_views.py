@@ -61,7 +61,7 @@ def talk_new(request):
     candidates = list(
         Cadre.objects.filter(s.units_q("unit__")).filter(
             Q(pk__in=chosen) | (cadre_search_q(find) if find else Q(pk__in=[])) | Q(pk=due.cadre_id if due and due.cadre_id else 0)
-        ).select_related("unit").order_by("name", "pk")[:60]
+        ).select_related("unit").order_by("name", "pk")[:30]
     )  # fmt: skip
     initial = {}
     if due:
@@ -82,7 +82,12 @@ def talk_new(request):
         else:
             messages.success(request, f"已记录{talk.get_kind_display()}")
             return redirect("cards:talks")
-    return render(request, "cards/talk_new.html", {"form": form, "due": due, "find": find},
+    picked = set(form["participants"].value() or [])
+    absent = set(form["absent"].value() or [])
+    rows = [
+        (c, str(c.pk) in {str(x) for x in picked}, str(c.pk) in {str(x) for x in absent}) for c in candidates
+    ]
+    return render(request, "cards/talk_new.html", {"form": form, "due": due, "find": find, "rows": rows},
                   status=form_status(request, form))  # fmt: skip
 
 
