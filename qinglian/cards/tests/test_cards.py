@@ -172,3 +172,25 @@ def test_check_requires_a_note_for_unfulfilled_items(setup, tree):
     with pytest.raises(ValidationError):
         services.card_check(actor=setup["checker"], card=card, results=results)
     assert not CardItem.objects.filter(card=card).exclude(result="").exists()
+
+
+def test_batch_pages_create_issue_and_revoke(setup, tree, login, django_capture_on_commit_callbacks):
+    from qinglian.cards.models import CardBatch
+
+    client = login(setup["org"])
+    assert client.get("/cards/new/").status_code == 200
+    empty = client.post("/cards/new/", {"year": 2026, "quarter": 4, "report_days": 15})
+    assert empty.status_code == 400 and "发放对象" in empty.content.decode()
+    made = client.post("/cards/new/", {"year": 2026, "quarter": 4, "report_days": 15,
+                                       "recipient_types": ["top_leader", "leadership"]})  # fmt: skip
+    batch = CardBatch.objects.get()
+    assert made.status_code == 302 and batch.status == "draft"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/cards/batches/{batch.pk}/issue/").status_code == 302
+    page = client.get(f"/cards/batches/{batch.pk}/").content.decode()
+    assert "打印件" in page and "局长甲" in page
+    card = batch.cards.get(cadre=setup["boss"])
+    assert client.post(f"/cards/cards/{card.pk}/revoke/", {"reason": ""}).status_code == 400
+    assert client.post(f"/cards/cards/{card.pk}/revoke/", {"reason": "职务调整"}).status_code == 302
+    card.refresh_from_db()
+    assert card.status == "revoked"
