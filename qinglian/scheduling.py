@@ -23,9 +23,19 @@ class Job:
 JOBS: list[Job] = [
     Job("qinglian.workitems.tasks.scan_workitems", {"minute": "*/15"}, "待办提醒与逾期督办扫描"),
     Job("qinglian.audit.tasks.checkpoint_audit_chain", {"minute": "5"}, "审计链头检查点（每小时）"),
-    Job("qinglian.archive.tasks.nightly_archive_scan", {"hour": "1", "minute": "30"}, "档案等次与预警夜间扫描"),
-    Job("qinglian.cards.tasks.scan_talk_triggers", {"hour": "1", "minute": "50"}, "十必谈情形扫描（生成谈话待办）"),
-    Job("qinglian.groups.tasks.recompute_groups", {"hour": "0", "minute": "20"}, "分类监督分组成员每日重算（年龄随日期变化）"),
+    Job(
+        "qinglian.archive.tasks.nightly_archive_scan", {"hour": "1", "minute": "30"}, "档案等次与预警夜间扫描"
+    ),
+    Job(
+        "qinglian.cards.tasks.scan_talk_triggers",
+        {"hour": "1", "minute": "50"},
+        "十必谈情形扫描（生成谈话待办）",
+    ),
+    Job(
+        "qinglian.groups.tasks.recompute_groups",
+        {"hour": "0", "minute": "20"},
+        "分类监督分组成员每日重算（年龄随日期变化）",
+    ),
     Job("qinglian.intake.tasks.front_exchange", {"minute": "*"}, "网上举报：从外网前置拉取、推送回复"),
 ]
 

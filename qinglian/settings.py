@@ -311,7 +311,9 @@ if MODE == "core" or not PRODUCTION:
 if MODE == "public-front":
     # Only the public pages, only the front's tables: no accounts, sessions, audit or core data.
     if PRODUCTION and not (QINGLIAN_FRONT_KEY and QINGLIAN_FRONT_CORE_PUBLIC):
-        raise ImproperlyConfigured("public-front mode needs QINGLIAN_FRONT_KEY and QINGLIAN_FRONT_CORE_PUBLIC")
+        raise ImproperlyConfigured(
+            "public-front mode needs QINGLIAN_FRONT_KEY and QINGLIAN_FRONT_CORE_PUBLIC"
+        )
     INSTALLED_APPS = ["django.contrib.staticfiles", "qinglian.front"]
     MIDDLEWARE = [
         "django.middleware.security.SecurityMiddleware",

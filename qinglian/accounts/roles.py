@@ -243,7 +243,12 @@ ROLES: dict[str, Role] = {
             base={"home.view", "workitems.view", "units.view"},
         ),
         _role(
-            "leadership", "领导", "县委/市委领导（只读）", ScopeKind.SUBTREE, "people.view", "archive.view",
+            "leadership",
+            "领导",
+            "县委/市委领导（只读）",
+            ScopeKind.SUBTREE,
+            "people.view",
+            "archive.view",
             "groups.view",
             "cards.view",
             "conduct.view",

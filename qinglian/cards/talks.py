@@ -30,7 +30,8 @@ from qinglian.cards.models import (
     TalkParticipant,
     TalkTrigger,
 )
-from qinglian.people.models import Cadre, Unit, UnitKind
+from qinglian.people.models import Cadre, Unit
+from qinglian.people.selectors import supervising_body
 from qinglian.workitems.services import workitem_complete, workitem_create
 
 SCAN_DAYS = 30
@@ -44,18 +45,6 @@ def triggers_sync_defaults() -> int:
         )
         made += created
     return made
-
-
-def _supervising_body(unit: Unit) -> Unit:
-    if unit.supervisor_id:
-        return unit.supervisor
-    node = unit
-    while node is not None:
-        body = Unit.objects.filter(parent=node, kind=UnitKind.DISCIPLINE_COMMISSION).first()
-        if body is not None:
-            return body
-        node = node.parent
-    return unit
 
 
 def trigger_fire(*, trigger: TalkTrigger, unit: Unit, cadre: Cadre | None, source: str, reason: str,
@@ -74,7 +63,7 @@ def trigger_fire(*, trigger: TalkTrigger, unit: Unit, cadre: Cadre | None, sourc
                                  created_at=timezone.now())  # fmt: skip
     who = cadre.name if cadre else f"{unit.name}主要负责人"
     item = workitem_create(
-        actor=None, subject=due, kind="cards.talk_due", assignee_unit=_supervising_body(unit), start=today,
+        actor=None, subject=due, kind="cards.talk_due", assignee_unit=supervising_body(unit) or unit, start=today,
         due_date=today + timedelta(days=trigger.due_days),
         title=f"十必谈：与{who}开展{trigger.get_talk_kind_display()}（{trigger.name}）",
     )  # fmt: skip

@@ -30,6 +30,7 @@ from qinglian.people.models import (
     Rank,
     UnitKind,
 )
+from qinglian.people.selectors import years_ago
 
 
 @dataclass(frozen=True)
@@ -136,17 +137,10 @@ def validate(rule, *, _nested: bool = False) -> dict:
     return {"combine": combine, "conditions": [_check_condition(i, c) for i, c in enumerate(conditions, 1)]}
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year - years, day=28)
-
-
 def _age_q(op: str, age: int, today: date) -> Q:
     # age >= n  <=>  born on or before today minus n years; age <= n  <=>  born after today minus n+1 years
-    at_least = lambda n: Q(birth_date__lte=_years_before(today, n))  # noqa: E731
-    at_most = lambda n: Q(birth_date__gt=_years_before(today, n + 1))  # noqa: E731
+    at_least = lambda n: Q(birth_date__lte=years_ago(today, n))  # noqa: E731
+    at_most = lambda n: Q(birth_date__gt=years_ago(today, n + 1))  # noqa: E731
     return {
         "gte": lambda: at_least(age),
         "gt": lambda: at_least(age + 1),

@@ -34,7 +34,8 @@ from qinglian.intake.models import (
     SimilarityBand,
 )
 from qinglian.intake.states import CS, RS, clue_move, report_move
-from qinglian.people.models import Cadre, Relative, Unit, UnitKind
+from qinglian.people.models import Cadre, Relative, Unit
+from qinglian.people.selectors import supervising_body
 
 MAX_TEXT = 10_000
 CONTENT_FIELDS = ("subject_name", "subject_unit", "subject_post", "facts", "when", "where")
@@ -251,17 +252,8 @@ def _check_handler(actor, unit: Unit, capability: str = "intake.handle") -> None
         raise PermissionDenied("该线索不在您的管理范围内")
 
 
-def _supervising_body(unit: Unit) -> Unit | None:
-    """The body that supervises `unit`: its explicit supervisor, else the nearest commission above."""
-    if unit.supervisor_id:
-        return unit.supervisor
-    node = unit
-    while node is not None:
-        body = Unit.objects.filter(parent=node, kind=UnitKind.DISCIPLINE_COMMISSION).first()
-        if body is not None:
-            return body
-        node = node.parent
-    return None
+# The body that supervises a unit (kept under this name for the modules of intake that use it).
+_supervising_body = supervising_body
 
 
 @transaction.atomic

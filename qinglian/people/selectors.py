@@ -11,7 +11,7 @@ from django.utils import timezone
 from qinglian.accounts.scopes import scope
 from qinglian.people.cadre_forms import FLAGS
 from qinglian.people.identity import tail_hash
-from qinglian.people.models import Cadre, CadreSearchToken, Unit
+from qinglian.people.models import Cadre, CadreSearchToken, Unit, UnitKind
 
 
 def unit_list(
@@ -67,11 +67,27 @@ def unit_pick(
 AGE_FIELDS = ("min_age", "max_age")
 
 
-def _years_ago(today: date, years: int) -> date:
+def years_ago(today: date, years: int) -> date:
+    """The same day `years` years earlier (28 February for a 29 February in a common year)."""
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
         return today.replace(year=today.year - years, day=28)
+
+
+def supervising_body(unit: Unit) -> Unit | None:
+    """The body that supervises `unit`: its explicit supervisor (a stationed group or a township
+    committee), else the nearest discipline commission above it (a child of the unit or of an
+    ancestor). None when the tree has neither."""
+    if unit.supervisor_id:
+        return unit.supervisor
+    node = unit
+    while node is not None:
+        body = Unit.objects.filter(parent=node, kind=UnitKind.DISCIPLINE_COMMISSION).first()
+        if body is not None:
+            return body
+        node = node.parent
+    return None
 
 
 def cadre_search_q(q: str) -> Q:
@@ -104,9 +120,9 @@ def cadre_list(*, viewer, capability: str = "people.view", filters: dict | None 
             cadres = cadres.filter(**{field: value})
     today = timezone.localdate()
     if (min_age := filters.get("min_age")) is not None:
-        cadres = cadres.filter(birth_date__lte=_years_ago(today, min_age))
+        cadres = cadres.filter(birth_date__lte=years_ago(today, min_age))
     if (max_age := filters.get("max_age")) is not None:
-        cadres = cadres.filter(birth_date__gt=_years_ago(today, max_age + 1))
+        cadres = cadres.filter(birth_date__gt=years_ago(today, max_age + 1))
     for flag in FLAGS:
         if filters.get(flag):
             cadres = cadres.filter(**{flag: True})
