@@ -5,6 +5,7 @@ are hashed cache counters (abuse.py)."""
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,13 +73,16 @@ def _base_context(form, question, token):
             "max_files": filecheck.max_files(), "max_mb": filecheck.max_file_bytes() // (1024 * 1024)}  # fmt: skip
 
 
+UNIT_CODE = re.compile(r"[0-9a-z]{1,32}")  # the opaque unit codes of the posters
+
+
 @require_http_methods(["GET", "POST"])
 def report(request):
     """举报 — the public report form; on success the receipt with the code (shown once)."""
     preselected = None
     code = request.GET.get("u") or request.POST.get("u")
-    if isinstance(code, str) and code:
-        preselected = FrontUnit.objects.filter(code=code[:32]).first()
+    if isinstance(code, str) and UNIT_CODE.fullmatch(code):  # anything else (NUL bytes…) is ignored
+        preselected = FrontUnit.objects.filter(code=code).first()
     if request.method == "POST":
         if not abuse.hit(request, "submit", limit=settings.QINGLIAN_PUBLIC_SUBMIT_LIMIT, window=HOUR):
             return _limited(request, "提交过于频繁，请一小时后再试。")

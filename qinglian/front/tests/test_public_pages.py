@@ -242,3 +242,10 @@ def test_public_front_mode_serves_only_the_public_pages_and_keeps_only_its_table
     assert out["login"] == 404 and out["intake"] == 404 and out["admin_report_in_core_path"] == 404
     assert out["static"] == 200 and out["healthz"] == 200 and out["pull_unsigned"] == 403
     assert apps.is_installed("qinglian.front")  # and in the core too
+
+
+def test_a_malformed_unit_code_is_ignored_not_a_server_error(client, db):
+    """Found by the fuzz on PostgreSQL: a NUL byte in `u` reached the database (text cannot hold NUL)."""
+    for value in ("\x00", "<script>", "a" * 200, "%00"):
+        assert client.get("/report/", {"u": value}).status_code == 200
+        assert client.post("/report/", {"u": value}).status_code in (200, 400)
