@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "qinglian.cards",
     "qinglian.conduct",
     "qinglian.intake",
+    "qinglian.declarations",
+    "qinglian.appointments",
+    "qinglian.handovers",
+    "qinglian.inspections",
     "qinglian.front",
     "qinglian.demo",
 ]

@@ -3,9 +3,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from qinglian.api import (
+    appointments_views,
     archive_views,
     cards_views,
     conduct_views,
+    declarations_views,
+    handovers_views,
+    inspections_views,
     intake_views,
     opinion_views,
     people_views,
@@ -23,6 +27,8 @@ router.register("clues", intake_views.ClueViewSet, basename="clue")
 router.register("cards", cards_views.CardViewSet, basename="card")
 router.register("talks", cards_views.TalkViewSet, basename="talk")
 router.register("family-events", conduct_views.FamilyEventViewSet, basename="family-event")
+for _module in (declarations_views, appointments_views, handovers_views, inspections_views):
+    _module.register(router)
 
 app_name = "api"
 urlpatterns = [

@@ -7,7 +7,7 @@ view ships without its access rules being exercised. Role gates come from the vi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -17,16 +17,7 @@ from django.utils import timezone
 from qinglian.accounts.roles import ROLES
 from qinglian.accounts.scopes import capabilities, scope
 from qinglian.accounts.services import scope_grant
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str  # with {obj} where the object's id goes
-    method: str = "GET"
-    obj: str | None = None  # how to get an object inside/outside a scope: see OBJECTS
-    public: bool = False  # no login needed
-    any_user: bool = False  # any signed-in user (no capability)
-    foreign: bool = False  # the object belongs to another user / unit: 404 even for allowed roles
+from qinglian.testing.access import Route
 
 
 def _cadre(tree, unit):
@@ -357,6 +348,29 @@ ROUTES: dict[str, Route] = {
     "conduct:my_event_new": Route("/conduct/mine/new/"),
     "conduct:my_event": Route("/conduct/mine/999999/", foreign=True),
 }
+
+
+def _merge_app_rows() -> None:
+    """Each app may keep its own rows in `<app>/tests/access_routes.py` (ROUTES, OBJECTS)."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinglian."):
+            continue
+        module_name = f"{config.name}.tests.access_routes"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        clash = (set(module.ROUTES) & set(ROUTES)) | (set(getattr(module, "OBJECTS", {})) & set(OBJECTS))
+        assert not clash, f"{module_name} repeats matrix rows: {sorted(clash)}"
+        ROUTES.update(module.ROUTES)
+        OBJECTS.update(getattr(module, "OBJECTS", {}))
+
+
+_merge_app_rows()
 
 # Where each role of the matrix is anchored, and the unit inside its scope used for objects.
 ANCHORS = {

@@ -1,0 +1,1 @@
+"""Tables of the appointments app (see ARCHITECTURE.md §2)."""

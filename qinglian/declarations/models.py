@@ -1,0 +1,1 @@
+"""Tables of the declarations app (see ARCHITECTURE.md §2)."""

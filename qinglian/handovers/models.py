@@ -1,0 +1,1 @@
+"""Tables of the handovers app (see ARCHITECTURE.md §2)."""

@@ -1,0 +1,1 @@
+"""Tables of the inspections app (see ARCHITECTURE.md §2)."""
