@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qinglian.conduct",
     "qinglian.intake",
     "qinglian.declarations",
+    "qinglian.spotchecks",
     "qinglian.appointments",
     "qinglian.handovers",
     "qinglian.inspections",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cards/", include("qinglian.cards.urls")),
     path("conduct/", include("qinglian.conduct.urls")),
     path("declarations/", include("qinglian.declarations.urls")),
+    path("spot-checks/", include("qinglian.spotchecks.urls")),
     path("appointments/", include("qinglian.appointments.urls")),
     path("handovers/", include("qinglian.handovers.urls")),
     path("inspections/", include("qinglian.inspections.urls")),

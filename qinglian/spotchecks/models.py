@@ -1,0 +1,1 @@
+"""Tables of the spotchecks app (see ARCHITECTURE.md §2)."""
