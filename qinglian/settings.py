@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "qinglian.appointments",
     "qinglian.handovers",
     "qinglian.inspections",
+    "qinglian.selfreports",
     "qinglian.front",
     "qinglian.demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("appointments/", include("qinglian.appointments.urls")),
     path("handovers/", include("qinglian.handovers.urls")),
     path("inspections/", include("qinglian.inspections.urls")),
+    path("self-reports/", include("qinglian.selfreports.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),

@@ -13,6 +13,7 @@ from qinglian.api import (
     intake_views,
     opinion_views,
     people_views,
+    selfreports_views,
     spotchecks_views,
     views,
 )
@@ -28,7 +29,14 @@ router.register("clues", intake_views.ClueViewSet, basename="clue")
 router.register("cards", cards_views.CardViewSet, basename="card")
 router.register("talks", cards_views.TalkViewSet, basename="talk")
 router.register("family-events", conduct_views.FamilyEventViewSet, basename="family-event")
-for _module in (declarations_views, spotchecks_views, appointments_views, handovers_views, inspections_views):
+for _module in (
+    declarations_views,
+    spotchecks_views,
+    appointments_views,
+    handovers_views,
+    inspections_views,
+    selfreports_views,
+):
     _module.register(router)
 
 app_name = "api"

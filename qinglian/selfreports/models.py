@@ -1,0 +1,1 @@
+"""Tables of the selfreports app (see ARCHITECTURE.md §2)."""
