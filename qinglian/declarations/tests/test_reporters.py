@@ -1,0 +1,50 @@
+"""Who must report (领导干部报告个人有关事项规定 2017 Art 2): by post level or rank, editable rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qinglian.declarations.selectors import annual_due, must_report, reporters
+from qinglian.rules.registry import rule
+from qinglian.rules.services import rule_param_set
+
+ON = date(2026, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"post_level": "deputy_division"}, True),
+        ({"post_level": "division"}, True),
+        ({"post_level": "bureau"}, True),
+        ({"post_level": "section"}, False),
+        ({"post_level": "staff"}, False),
+        ({"post_level": "section", "rank": "researcher_4"}, True),  # rank equivalent of county level
+        ({"post_level": "section", "rank": "principal_1"}, False),
+        ({"post_level": "division", "status": "retired"}, False),
+    ],
+)
+def test_who_must_report_by_level_and_rank(tree, make_cadre, fields, expected):
+    cadre = make_cadre(tree.dept_a1, **fields)
+    assert must_report(cadre, ON) is expected
+    assert reporters(ON).filter(pk=cadre.pk).exists() is expected
+
+
+def test_the_rule_is_editable_and_effective_dated(tree, make_cadre, make_user):
+    section_chief = make_cadre(tree.dept_a1, post_level="section")
+    researcher = make_cadre(tree.dept_a1, post_level="staff", rank="researcher_4")
+    admin = make_user("org_supervision", tree.root)
+    rule_param_set(actor=admin, rule=rule("declarations.reporters"), key="min_post_level", value="正科级",
+                   effective_from=date(2026, 3, 1), reason="本地扩大报告范围")  # fmt: skip
+    rule_param_set(actor=admin, rule=rule("declarations.reporters"), key="min_rank", value="无",
+                   effective_from=date(2026, 3, 1), reason="不按职级确定")  # fmt: skip
+    assert not must_report(section_chief, ON) and must_report(researcher, ON)
+    later = date(2026, 3, 2)
+    assert must_report(section_chief, later) and not must_report(researcher, later)
+    assert set(reporters(later).values_list("pk", flat=True)) == {section_chief.pk}
+
+
+def test_annual_report_is_due_on_31_january(db):
+    assert annual_due(2025) == date(2026, 1, 31)
