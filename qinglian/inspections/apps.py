@@ -7,4 +7,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = "巡察"
 
     def ready(self):
-        pass
+        import qinglian.inspections.documents  # noqa: F401  (registers the circular and commitment templates)
