@@ -1,0 +1,78 @@
+"""The yearly random sample, stratified by unit, reproducible from a recorded seed.
+
+`draw(seed, population, ratio)` is pure: the same seed, population and ratio give the same list on
+any machine. Each cadre gets a key, the first 8 bytes of BLAKE2b(seed:cadre_id), so a cadre's
+chance does not depend on row order. Each unit (stratum) gets floor(ratio × n) places; the places
+left to reach round(ratio × N) overall go to the units with the largest remainders (ties broken by
+a seeded key of the unit), so small units are not all left out; inside a unit the smallest keys win.
+Vectorised with numpy: 500,000 cadres in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+
+def new_seed() -> str:
+    return secrets.token_hex(16)
+
+
+def _key(seed: str, tag: str, value: int) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{seed}:{tag}{value}".encode(), digest_size=8).digest(), "big")
+
+
+def digest(pairs) -> str:
+    h = hashlib.sha256()
+    for a, b in pairs:
+        h.update(f"{a}:{b};".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Draw:
+    cadre_ids: list[int]  # sorted
+    population: int
+    strata: int
+    population_digest: str
+    sample_digest: str
+
+
+def draw(seed: str, population: list[tuple[int, int]], ratio: Decimal) -> Draw:
+    """`population`: (cadre_id, unit_id) pairs (any order, no duplicates)."""
+    if not population:
+        return Draw([], 0, 0, digest([]), digest([]))
+    num, den = Decimal(ratio).as_integer_ratio()
+    population = sorted(population)
+    ids = np.fromiter((p[0] for p in population), dtype=np.int64, count=len(population))
+    units = np.fromiter((p[1] for p in population), dtype=np.int64, count=len(population))
+    keys = np.fromiter((_key(seed, "c", int(i)) for i in ids), dtype=np.uint64, count=len(ids))
+    unit_ids, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    floors = counts * num // den
+    remainders = counts * num % den
+    total = (2 * len(ids) * num + den) // (2 * den)  # round half up
+    extra = int(total - floors.sum())
+    quotas = floors.copy()
+    if extra > 0:
+        ties = np.fromiter((_key(seed, "u", int(u)) for u in unit_ids), dtype=np.uint64, count=len(unit_ids))
+        # Largest remainder first; among equal remainders, the smallest seeded unit key.
+        order = np.lexsort((ties, -remainders))
+        quotas[order[:extra]] += 1
+    order = np.lexsort((ids, keys, inverse))  # by unit, then key (then id, never equal keys in practice)
+    sorted_groups = inverse[order]
+    starts = np.zeros(len(unit_ids), dtype=np.int64)
+    starts[1:] = np.cumsum(counts)[:-1]
+    rank = np.arange(len(ids)) - starts[sorted_groups]
+    chosen = np.sort(ids[order][rank < quotas[sorted_groups]])
+    chosen_list = chosen.tolist()
+    return Draw(
+        cadre_ids=chosen_list,
+        population=len(ids),
+        strata=len(unit_ids),
+        population_digest=digest(population),
+        sample_digest=digest((i, "") for i in chosen_list),
+    )
