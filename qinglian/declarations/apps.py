@@ -7,4 +7,10 @@ class DeclarationsConfig(AppConfig):
     verbose_name = "个人有关事项报告"
 
     def ready(self):
-        pass
+        from qinglian.core.navigation import NavEntry
+        from qinglian.core.navigation import register as nav_register
+
+        nav_register(
+            NavEntry("监督业务", "个人有关事项报告", "declarations:reporters", "declarations.view", 56)
+        )
+        nav_register(NavEntry("工作台", "个人有关事项报告", "declarations:mine", "declarations.own", 35))

@@ -36,6 +36,7 @@ class ReporterRule:
     post_levels: frozenset[str]
     ranks: frozenset[str]
     basis: str
+    text: str = ""  # in Chinese, for the pages
 
     def q(self, prefix: str = "") -> Q:
         cond = Q(**{f"{prefix}post_level__in": sorted(self.post_levels)})
@@ -64,7 +65,10 @@ def reporter_rule(on: date) -> ReporterRule:
         rank = _level_code(rank_text, Rank) or Rank.RESEARCHER_4
         cut = [m.value for m in ranks_high_first].index(rank)
         ranks = frozenset(m.value for m in ranks_high_first[: cut + 1])
-    return ReporterRule(post_levels, ranks, values["min_post_level"].basis)
+    text = f"在职且职务层级为{PostLevel(level).label}及以上"
+    if ranks:
+        text += f"，或职级为{Rank(rank).label}及以上"
+    return ReporterRule(post_levels, ranks, values["min_post_level"].basis, text)
 
 
 def must_report(cadre: Cadre, on: date) -> bool:
