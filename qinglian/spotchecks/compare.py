@@ -37,7 +37,8 @@ KIND_LABELS = {
     "family_business": "配偶、子女及其配偶经商办企业",
     "overseas_assets": "国（境）外存款和投资",
 }
-GARAGE_WORDS = ("车库", "车位", "储藏", "储物间", "地下室")
+GARAGE_WORDS = ("车库", "车位", "储藏", "储物间", "地下室", "garage", "parking", "storeroom")
+MARITAL = {"已婚": "married", "未婚": "unmarried", "离异": "divorced", "离婚": "divorced", "丧偶": "widowed"}
 
 # What an unreported item (returned, not declared) is, per kind (RULES.md examples).
 UNREPORTED = {
@@ -137,11 +138,12 @@ def match_key(item) -> tuple:
     if k in ("passport", "hkmt_permit"):
         return (norm_code(key.get("number")),)
     if k == "marriage":
-        return ()
-    if k in ("salary", "fees"):
-        return (norm_text(key.get("source", "")),)
-    # Relatives: relation and name.
-    return (norm_relation(key.get("relation", "")), norm_text(key.get("name", "")))
+        return ()  # one marital status per person
+    # Relatives (relation and name), incomes (source, payer), children's marriages (names).
+    return tuple(
+        (name, norm_relation(value) if name == "relation" else norm_text(value))
+        for name, value in sorted(key.items())
+    )
 
 
 def _describe(item) -> str:
@@ -150,6 +152,11 @@ def _describe(item) -> str:
 
 def _plain(item) -> dict:
     return {"key": dict(item.key or {}), "values": dict(item.values or {}), "label": _describe(item)}
+
+
+def _marital(value) -> str:
+    text = norm_text(value)
+    return MARITAL.get(text, text)
 
 
 def _is_garage(item) -> bool:
@@ -187,7 +194,7 @@ def _pair(d, r, tol: Tolerances) -> tuple[str, str]:
             return OMISSION, f"{name}：漏报因私出入境{rt - dt}次 → 漏报"
         return CONSISTENT, f"{name}：证件号码一致"
     if kind == "marriage":
-        if norm_text(dv.get("status")) != norm_text(rv.get("status")):
+        if _marital(dv.get("status")) != _marital(rv.get("status")):
             return CONCEALMENT, f"{name}：婚姻状况与登记不一致，属不报告婚姻变化 → 瞒报"
         return CONSISTENT, f"{name}：与登记一致"
     if kind == "family_jobs":
