@@ -106,6 +106,8 @@ def test_sampled_cadre_under_a_targeted_check_keeps_it(tree, reviewer, make_cadr
 
 
 def _open_package(req, password):
+    req.file.open("rb")
+    req.file.seek(0)
     office = msoffcrypto.OfficeFile(io.BytesIO(req.file.read()))
     office.load_key(password=password)
     out = io.BytesIO()
