@@ -465,7 +465,9 @@ def closing_obstacles(case: HandoverCase) -> list[str]:
         out.append("尚有未完成的交接事项：" + "、".join(f"{i.position}.{i.title}" for i in items))
     if case.status == HandoverCase.Status.OPEN:
         out.append("接任人尚未签收交接清单")
-    pending = [p.get_body_display() for p in case.parts.all() if p.done_on is None]
+    order = list(Body.values)
+    parts = sorted(case.parts.all(), key=lambda p: order.index(p.body))
+    pending = [p.get_body_display() for p in parts if p.done_on is None]
     if pending:
         out.append("以下监督主体尚未完成职责：" + "、".join(pending))
     if case.audit_required:

@@ -79,7 +79,10 @@ def _initial_parts(request, unit) -> dict:
     body = supervising_body(unit)
     own = request.user.unit
     audit = (
-        Unit.objects.filter(name__contains="审计局").filter(path__startswith=unit.path.split("/")[0]).first()
+        Unit.objects.filter(name__contains="审计局")
+        .filter(scope(request.user, "handovers.manage").units_q())
+        .order_by("depth", "pk")
+        .first()
     )
     return {
         "discipline_unit": body.code if body else "", "organisation_unit": own.code if own else "",
