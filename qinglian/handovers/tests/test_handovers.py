@@ -484,3 +484,31 @@ def test_successor_signs_his_own_case_and_others_cannot_see_it(s, client, login,
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == "signed" and case.signed_by == succ_user
+
+
+# --- the demo generator --------------------------------------------------------------------------
+
+
+def test_demo_generator_makes_cases_in_every_state(db, make_user, make_cadre):
+    from qinglian.demo.handovers_gen import generate
+
+    mk = lambda code, name, kind, parent: unit_create(actor=None, code=code, name=name, kind=kind,  # noqa: E731
+                                                      level="county", parent=parent)  # fmt: skip
+    county = mk("QL-DH", "东湖县", "jurisdiction", None)
+    mk("QL-DH-JW", "东湖县纪委监委", "discipline_commission", county)
+    zzb = mk("QL-DH-ZZB", "东湖县委组织部", "party_dept", county)
+    sjj = mk("QL-DH-SJJ", "东湖县审计局", "government_dept", county)
+    for n in range(8):
+        dept = mk(f"QL-DH-D{n}", f"东湖县第{n}局", "government_dept", county)
+        make_cadre(dept, f"局长{n}", is_top_leader=True, post_title="局长")
+        make_cadre(dept, f"副局长{n}", post_title="副局长")
+    users = {"zuzhi": make_user("org_supervision", county, unit=zzb, username="zuzhi"),
+             "jiancha": make_user("discipline_supervision", county, username="jiancha"),
+             "zhuanban": make_user("taskforce_agency", None, unit=sjj, username="zhuanban")}  # fmt: skip
+    summary = generate(users=users, n=8, seed=7)
+    assert summary.cases == 8 == HandoverCase.objects.count()
+    assert summary.by_status.get("open", 0) >= 2 and summary.by_status.get("closed", 0) >= 1
+    assert all(not services.open_items(c) for c in HandoverCase.objects.filter(status="closed"))
+    assert (
+        ArchiveEntry.objects.filter(source_app="handovers").count() == summary.unit_entries + summary.referred
+    )
