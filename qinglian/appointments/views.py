@@ -270,8 +270,9 @@ def stage_record(request, stage_id: int):
             add_service_errors(form, exc)
         else:
             return _done(request, stage.case, f"已保存“{stage.get_kind_display()}”环节")
-    errors = [m for f, ms in form.errors.items() for m in ms if f not in form.fields or f == "__all__"]
-    errors = errors or ["请检查填写的内容"]
+    errors = [
+        f"{form.fields[f].label}：{m}" if f in form.fields else m for f, ms in form.errors.items() for m in ms
+    ]
     return _case_page(
         request, stage.case, status=400, forms={"stage": form, "errors": errors, "votes": request.POST}
     )

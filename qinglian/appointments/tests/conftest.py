@@ -3,8 +3,6 @@ spotchecks contract (check_status / targeted_check_request) whose answers a test
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 from types import SimpleNamespace
 
@@ -37,13 +35,10 @@ class FakeSpotchecks:
 
 @pytest.fixture
 def spot(monkeypatch):
+    """The spotchecks functions answer as the test says (their own tests cover how they decide)."""
     fake = FakeSpotchecks()
-    sel = types.ModuleType("qinglian.spotchecks.selectors")
-    sel.check_status = fake.check_status
-    svc = types.ModuleType("qinglian.spotchecks.services")
-    svc.targeted_check_request = fake.targeted_check_request
-    monkeypatch.setitem(sys.modules, "qinglian.spotchecks.selectors", sel)
-    monkeypatch.setitem(sys.modules, "qinglian.spotchecks.services", svc)
+    monkeypatch.setattr("qinglian.spotchecks.selectors.check_status", fake.check_status)
+    monkeypatch.setattr("qinglian.spotchecks.services.targeted_check_request", fake.targeted_check_request)
     return fake
 
 
