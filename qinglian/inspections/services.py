@@ -202,6 +202,10 @@ def round_move(*, actor, round: Round, to: str, feedback_date: date | None = Non
     rnd.save(update_fields=["status", "feedback_date"])
     audit_record(actor=actor, action="inspections.round.move", obj=rnd, unit_id=rnd.organiser_id, request=request,
                  extra={"from": before, "to": to})  # fmt: skip
+    if to == Round.Status.ONGOING:
+        from qinglian.inspections.assignment import round_grants_issue
+
+        round_grants_issue(actor=actor, round=rnd, request=request)
     if to == Round.Status.FEEDBACK:
         from qinglian.inspections.rectification import deadlines_from_feedback
 
