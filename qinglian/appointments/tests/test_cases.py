@@ -389,3 +389,26 @@ def test_staff_outside_the_scope_cannot_act(s, make_user):
         services.case_create(
             actor=viewer, unit=s.tree.dept_a1, post_title="x", post_level="section", reason="x"
         )
+
+
+def test_with_the_real_spotchecks_a_candidate_gets_an_open_targeted_check(tree, make_user, make_cadre):
+    """The contract with spotchecks, unpatched: adding a candidate opens a targeted check (once), the
+    gate waits for it; a confirmed concealment (the entry spotchecks records) flags Art 24."""
+    from qinglian.spotchecks.models import SpotCheck
+
+    org = make_user("org_supervision", tree.county_a)
+    cadre = make_cadre(tree.dept_a1, "钱进", post_level="deputy_division")
+    case = services.case_create(actor=org, unit=tree.dept_a1, post_title="局长", post_level="division", reason="空缺")
+    cand = services.candidate_add(actor=org, case=case, cadre=cadre)
+    check = SpotCheck.objects.get(cadre=cadre)
+    assert cand.spot_check_id == check.pk
+    gate = candidate_gates(cand)[1]
+    assert gate.state == "missing"
+    other_case = services.case_create(actor=org, unit=tree.dept_a1, post_title="副局长", post_level="deputy_division",
+                                      reason="空缺")  # fmt: skip
+    again = services.candidate_add(actor=org, case=other_case, cadre=cadre)
+    assert again.spot_check_id == check.pk and SpotCheck.objects.filter(cadre=cadre).count() == 1
+    entry_record(actor=org, kind="declaration.concealment", person=cadre, occurred_on=timezone.localdate(),
+                 summary="个人有关事项报告认定瞒报：房产瞒报1项", decided_by="县委组织部部务会")  # fmt: skip
+    services.candidate_flags_refresh(cand)
+    assert cand.flags and "个人有关事项瞒报" in cand.flags[0]["text"]
