@@ -385,10 +385,10 @@ class RowForm(forms.Form):
                 )
             else:
                 f = forms.CharField(label=spec.label, required=False, widget=forms.TextInput(attrs=attrs))
+            f.widget.attrs["aria-describedby"] = f"err-{self.prefix}-{spec.name}"
             if spec.name in self.row_errors:
                 f.widget.attrs["class"] += " is-invalid"
                 f.widget.attrs["aria-invalid"] = "true"
-                f.widget.attrs["aria-describedby"] = f"err-{self.prefix}-{spec.name}"
             f.initial = self.values.get(spec.name, "")
             f.required_on_submit = spec.required
             self.fields[spec.name] = f

@@ -199,7 +199,7 @@ def row_check(request, declaration_id: int, kind: str, token: str):
     data, errors = clean_row(spec, raw, strict=False)
     shown = {name: raw[name] for name in raw}
     form = RowForm(spec, token, shown, errors=errors)
-    return render(request, "declarations/_row.html", {"d": d, "row": form, "kind": spec, "checked": True})
+    return render(request, "declarations/_row_check.html", {"d": d, "row": form, "kind": spec})
 
 
 @capability_required("declarations.own")
