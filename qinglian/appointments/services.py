@@ -444,7 +444,9 @@ def _decision_checks(case: AppointmentCase, stage: Stage) -> dict:
     if Decimal(v["for"]) * 100 <= majority * total:
         errors.append(f"同意{v['for']}票，未超过应到会成员{total}人的半数，不能形成任用决定")
     appointee = Candidate.objects.select_related("cadre", "opinion_request").get(pk=v["appointee"])
-    for gate in selectors.candidate_gates(appointee, as_of=as_of):
+    # The gates as they stand now, when the decision is closed (a meeting recorded afterwards still
+    # needs the checks done by the time it is entered).
+    for gate in selectors.candidate_gates(appointee):
         if not gate.ok:
             errors.append(f"{appointee.cadre.name}：{gate.label}{gate.state_label}——{gate.detail}")
     candidate_flags_refresh(appointee, as_of=as_of)

@@ -398,7 +398,9 @@ def test_with_the_real_spotchecks_a_candidate_gets_an_open_targeted_check(tree, 
 
     org = make_user("org_supervision", tree.county_a)
     cadre = make_cadre(tree.dept_a1, "钱进", post_level="deputy_division")
-    case = services.case_create(actor=org, unit=tree.dept_a1, post_title="局长", post_level="division", reason="空缺")
+    case = services.case_create(
+        actor=org, unit=tree.dept_a1, post_title="局长", post_level="division", reason="空缺"
+    )
     cand = services.candidate_add(actor=org, case=case, cadre=cadre)
     check = SpotCheck.objects.get(cadre=cadre)
     assert cand.spot_check_id == check.pk
