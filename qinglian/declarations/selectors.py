@@ -118,8 +118,32 @@ def latest_submitted(cadre: Cadre, as_of: datetime | None = None) -> Declaration
     return qs.order_by("-version").first()
 
 
+def latest_submitted_many(
+    cadre_ids, as_of: datetime | None = None, *, chunk: int = 2000
+) -> dict[int, Declaration]:
+    """cadre_id -> latest submitted version (by `as_of`), items prefetched: `declared_items` then
+    reads no more rows. Two queries per `chunk` cadres, for batch comparisons."""
+    from django.db.models import Max
+
+    ids = sorted(set(cadre_ids))
+    out: dict[int, Declaration] = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        submitted = Declaration.objects.filter(cadre_id__in=part, status=Declaration.Status.SUBMITTED)
+        if as_of is not None:
+            submitted = submitted.filter(submitted_at__lte=as_of)
+        latest = dict(
+            submitted.values_list("cadre_id").annotate(v=Max("version")).values_list("cadre_id", "v")
+        )
+        for d in submitted.filter(version__in=set(latest.values())).prefetch_related("items"):
+            if latest.get(d.cadre_id) == d.version:
+                out[d.cadre_id] = d
+    return out
+
+
 def items_of(version: Declaration) -> list[Item]:
-    items = version.items.all() if hasattr(version, "_prefetched_objects_cache") else version.items.order_by()
+    prefetched = "items" in getattr(version, "_prefetched_objects_cache", {})
+    items = version.items.all() if prefetched else version.items.order_by()
     return sorted(items, key=lambda i: (KIND_ORDER.get(i.kind, 99), i.position, i.pk))
 
 

@@ -48,3 +48,19 @@ def test_the_rule_is_editable_and_effective_dated(tree, make_cadre, make_user):
 
 def test_annual_report_is_due_on_31_january(db):
     assert annual_due(2025) == date(2026, 1, 31)
+
+
+def test_latest_submitted_many_reads_items_without_more_queries(tree, django_assert_num_queries):
+    from qinglian.declarations.selectors import declared_items, latest_submitted_many
+    from qinglian.declarations.tests.factories import cadre_in, submitted_declaration
+
+    a, b, c = (cadre_in(tree.dept_a1, n) for n in ("甲", "乙", "丙"))
+    submitted_declaration(tree.dept_a1, cadre=a)
+    newer = submitted_declaration(
+        tree.dept_a1, cadre=a, items=[("securities", {"account": "A1", "amount": "1.00"})]
+    )
+    only = submitted_declaration(tree.dept_a1, cadre=b)
+    with django_assert_num_queries(3):
+        found = latest_submitted_many([a.pk, b.pk, c.pk])
+        assert found == {a.pk: newer, b.pk: only}
+        assert [i.kind for i in declared_items(found[a.pk])] == ["securities"]
