@@ -8,3 +8,10 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         import qinglian.inspections.documents  # noqa: F401  (registers the circular and commitment templates)
+        from qinglian.core.navigation import NavEntry
+        from qinglian.core.navigation import register as nav_register
+
+        nav_register(NavEntry("监督业务", "巡察", "inspections:home", "inspections.view", 60))
+        nav_register(
+            NavEntry("工作台", "巡察整改事项", "inspections:rectifications", "inspections.rectify", 40)
+        )

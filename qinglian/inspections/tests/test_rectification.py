@@ -26,7 +26,9 @@ def fed_back(office, tree, annual):
         Round.objects.filter(pk=rnd.pk).update(status=Round.Status.ONGOING)
         rnd.refresh_from_db()
     with time_machine.travel(date(2026, 4, 10)):
-        services.round_move(actor=office, round=rnd, to=Round.Status.FEEDBACK, feedback_date=date(2026, 4, 10))
+        services.round_move(
+            actor=office, round=rnd, to=Round.Status.FEEDBACK, feedback_date=date(2026, 4, 10)
+        )
     return rnd
 
 
@@ -36,7 +38,9 @@ def item(office, tree, fed_back, make_cadre):
     with time_machine.travel(date(2026, 4, 10)):
         f = services.finding_record(actor=office, round=fed_back, unit=tree.dept_a1,
                                     text="钱局长主持的专项资金分配未经集体研究")  # fmt: skip
-        return services.finding_confirm(actor=office, finding=f, decided_by="巡察办主任 赵六", category="correct")
+        return services.finding_confirm(
+            actor=office, finding=f, decided_by="巡察办主任 赵六", category="correct"
+        )
 
 
 @pytest.fixture
@@ -95,7 +99,9 @@ def test_monthly_supervision_and_meeting_records(office, tree):
                                        text="整改推进会：听取三家单位整改进展")  # fmt: skip
     assert rec.month == today.replace(day=1)
     with pytest.raises(ValidationError):  # the circular is generated, not typed
-        rectification.monthly_record(actor=office, organiser=tree.county_a, kind="circular", held_on=today, text="x")
+        rectification.monthly_record(
+            actor=office, organiser=tree.county_a, kind="circular", held_on=today, text="x"
+        )
 
 
 def test_disclosure_names_units_and_problems_never_people(item, fed_back):
