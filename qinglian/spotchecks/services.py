@@ -339,33 +339,25 @@ def agency_return_import(*, actor, agency_request: AgencyRequest, data: bytes, f
     req.save(update_fields=["returned_at"])
     audit_record(actor=actor, action="spotchecks.return_import", obj=req, unit_id=req.issuing_unit_id,
                  request=request, extra={"rows": len(items), "sha256": ret.sha256, "filename": ret.filename})  # fmt: skip
-    touched = SpotCheck.objects.filter(pk__in={ln.spot_check_id for ln in lines.values()},
-                                       status__in=(Status.OPEN, Status.EXPLAINING))  # fmt: skip
-    for check in touched:
-        check_compare(actor=actor, check=check, request=request)
+    touched = SpotCheck.objects.filter(
+        pk__in={ln.spot_check_id for ln in lines.values()}, status__in=(Status.OPEN, Status.EXPLAINING)
+    )
+    checks_compare(actor=actor, checks=list(touched), request=request)
     return ret
 
 
 # --- comparison -----------------------------------------------------------------------------
 
 
-def _covered_kinds(check: SpotCheck) -> set[str]:
-    agencies = AgencyRequest.objects.filter(lines__spot_check=check, returned_at__isnull=False).values_list(
-        "agency", flat=True
-    )
-    return set().union(*(AGENCIES[a].kinds for a in agencies)) if agencies else set()
-
-
-def _save_comparison(check: SpotCheck, lines, ref: str, now) -> str:
-    ComparedItem.objects.filter(spot_check=check).delete()
-    rule = spec_for("spotchecks.classification")
-    basis = rule.citation.text if rule else ""
-    ComparedItem.objects.bulk_create([
-        ComparedItem(spot_check=check, kind=ln.kind, declared=ln.declared, returned=ln.returned, outcome=ln.outcome,
-                     explanation=ln.explanation[:500], rule=basis)
-        for ln in lines
-    ])  # fmt: skip
-    return propose(lines)
+def _covered_kinds(check_ids) -> dict[int, set[str]]:
+    """check id -> the kinds of the agencies that have answered about it."""
+    out: dict[int, set[str]] = {}
+    rows = RequestLine.objects.filter(
+        spot_check_id__in=check_ids, request__returned_at__isnull=False
+    ).values_list("spot_check_id", "request__agency")
+    for check_id, agency in rows:
+        out.setdefault(check_id, set()).update(AGENCIES[agency].kinds)
+    return out
 
 
 def _ask_explanation(actor, check: SpotCheck, request) -> None:
@@ -379,32 +371,72 @@ def _ask_explanation(actor, check: SpotCheck, request) -> None:
         assignee_user=user, assignee_unit=None if user else check.unit, due_working_days=days, request=request,
     )  # fmt: skip
     check.explain_due = item.due_date
+    SpotCheck.objects.filter(pk=check.pk).update(explain_due=item.due_date)
+
+
+def compare_many(checks: list[SpotCheck], *, tol: Tolerances | None = None) -> dict[int, list]:
+    """Compare and classify many checks in a fixed number of queries (set-based reads, one hash
+    join per check in memory, bulk writes). Returns check id -> lines. No permission check, no
+    audit, no to-dos: the callers below do those."""
+    if not checks:
+        return {}
+    tol = tol or tolerances()
+    ids = [c.pk for c in checks]
+    versions = bridge.latest_submitted_many(c.cadre_id for c in checks)
+    returned: dict[int, list] = {}
+    for item in ReturnedItem.objects.filter(spot_check_id__in=ids).order_by("id"):
+        returned.setdefault(item.spot_check_id, []).append(item)
+    covered = _covered_kinds(ids)
+    rule = spec_for("spotchecks.classification")
+    basis = rule.citation.text if rule else ""
+    now = timezone.now()
+    out, rows = {}, []
+    for check in checks:
+        version = versions.get(check.cadre_id)
+        lines = compare(bridge.declared_items(version), returned.get(check.pk, []), kinds=covered.get(check.pk, set()),
+                        tol=tol)  # fmt: skip
+        out[check.pk] = lines
+        check.proposed = propose(lines)
+        check.declaration_ref, check.compared_at = bridge.version_ref(version), now
+        rows.extend(
+            ComparedItem(spot_check_id=check.pk, kind=ln.kind, declared=ln.declared, returned=ln.returned,
+                         outcome=ln.outcome, explanation=ln.explanation[:500], rule=basis)
+            for ln in lines
+        )  # fmt: skip
+    ComparedItem.objects.filter(spot_check_id__in=ids).delete()
+    ComparedItem.objects.bulk_create(rows, batch_size=5000)
+    SpotCheck.objects.bulk_update(checks, ["proposed", "declaration_ref", "compared_at"], batch_size=2000)
+    return out
 
 
 @transaction.atomic
+def checks_compare(*, actor, checks, request=None, tol: Tolerances | None = None) -> list[SpotCheck]:
+    """Compare the cadres' latest submitted reports with the returns; where anything differs, ask
+    the cadre to explain (a to-do with a deadline). One audit event per check."""
+    ids = [c.pk for c in checks]
+    locked = list(
+        SpotCheck.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("cadre", "unit")
+        .order_by("pk")
+    )  # fmt: skip
+    for check in locked:
+        _require(actor, "declarations.check", check.unit)
+        if check.status not in (Status.OPEN, Status.EXPLAINING):
+            raise ValidationError({"check": f"{check.cadre.name}的核查已进入认定阶段，不能重新比对"})
+    results = compare_many(locked, tol=tol)
+    for check in locked:
+        if check.proposed != Result.CONSISTENT and check.status == Status.OPEN:
+            check.status = Status.EXPLAINING
+            SpotCheck.objects.filter(pk=check.pk).update(status=Status.EXPLAINING)
+            _ask_explanation(actor, check, request)
+        counts = Counter(ln.outcome for ln in results[check.pk])
+        audit_record(actor=actor, action="spotchecks.compare", obj=check, person_id=check.cadre_id,
+                     unit_id=check.unit_id, request=request, extra={"proposed": check.proposed, "counts": dict(counts),
+                                                                    "declaration": check.declaration_ref})  # fmt: skip
+    return locked
+
+
 def check_compare(*, actor, check: SpotCheck, request=None, tol: Tolerances | None = None) -> SpotCheck:
-    """Compare the cadre's latest submitted report with the returns; ask for an explanation if
-    anything differs."""
-    check = _locked(check)
-    _require(actor, "declarations.check", check.unit)
-    if check.status not in (Status.OPEN, Status.EXPLAINING):
-        raise ValidationError({"check": "该核查已进入认定阶段，不能重新比对"})
-    version = bridge.latest_submitted(check.cadre)
-    declared = bridge.declared_items(version)
-    returned = list(check.returned_items.all())
-    lines = compare(declared, returned, kinds=_covered_kinds(check), tol=tol or tolerances())
-    now = timezone.now()
-    check.proposed = _save_comparison(check, lines, bridge.version_ref(version), now)
-    check.declaration_ref, check.compared_at = bridge.version_ref(version), now
-    if check.proposed != Result.CONSISTENT and check.status == Status.OPEN:
-        check.status = Status.EXPLAINING
-        _ask_explanation(actor, check, request)
-    check.save(update_fields=["proposed", "declaration_ref", "compared_at", "status", "explain_due"])
-    counts = Counter(ln.outcome for ln in lines)
-    audit_record(actor=actor, action="spotchecks.compare", obj=check, person_id=check.cadre_id,
-                 unit_id=check.unit_id, request=request, extra={"proposed": check.proposed, "counts": dict(counts),
-                                                                "declaration": check.declaration_ref})  # fmt: skip
-    return check
+    return checks_compare(actor=actor, checks=[check], request=request, tol=tol)[0]
 
 
 # --- the cadre's explanation and the decision -----------------------------------------------
