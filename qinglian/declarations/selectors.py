@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from qinglian.declarations.items import KIND_ORDER, KINDS, row_label
@@ -174,7 +174,9 @@ def reporter_status_list(*, units_q: Q, year: int, on: date, q: Q | None = None)
     qs = (
         reporters(on).filter(units_q)
         .annotate(annual_submitted=Exists(annual.filter(status=Declaration.Status.SUBMITTED)),
-                  annual_draft=Exists(annual.filter(status=Declaration.Status.DRAFT)))
+                  annual_draft=Exists(annual.filter(status=Declaration.Status.DRAFT)),
+                  latest_id=Subquery(Declaration.objects.filter(cadre=OuterRef("pk"), status=Declaration.Status.SUBMITTED)
+                                     .order_by("-version").values("pk")[:1]))
         .select_related("unit")
         .order_by("unit__path", "name", "pk")
     )  # fmt: skip

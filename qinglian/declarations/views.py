@@ -51,6 +51,9 @@ def reporters(request):
     elif status == "missing":
         qs = qs.filter(annual_submitted=False, annual_draft=False)
     page = paginate(request, qs)
+    details = scope(request.user, "sealed.personal_matters")
+    for c in page.object_list:
+        c.readable = bool(c.latest_id) and details.contains(c.unit)
     rule = selectors.reporter_rule(today)
     return render(request, "declarations/reporters.html", {
         "page": page, "form": form, "year": year, "due": selectors.annual_due(year), "today": today,

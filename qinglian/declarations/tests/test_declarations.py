@@ -318,6 +318,8 @@ def test_row_check_and_new_row_as_the_cadre_types(s, client, login):
     r = client.post(url, {"real_estate-abc123-area": "88"})
     assert "本行填写无误" in r.content.decode()
     assert client.get(f"/declarations/mine/{d.pk}/rows/nonsense/").status_code == 404
+    removed = client.get(f"/declarations/mine/{d.pk}/rows/real_estate/", {"remove": "1"})
+    assert removed.status_code == 200 and removed.content == b""
     assert not d.items.exists()  # checking saves nothing
 
 

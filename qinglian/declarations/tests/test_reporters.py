@@ -64,3 +64,15 @@ def test_latest_submitted_many_reads_items_without_more_queries(tree, django_ass
         found = latest_submitted_many([a.pk, b.pk, c.pk])
         assert found == {a.pk: newer, b.pk: only}
         assert [i.kind for i in declared_items(found[a.pk])] == ["securities"]
+
+
+def test_the_scheduled_task_opens_the_annual_todos(tree, time_machine):
+    from qinglian.declarations.tasks import open_annual_reports
+    from qinglian.declarations.tests.factories import cadre_in
+    from qinglian.workitems.models import WorkItem
+
+    cadre_in(tree.dept_a1, "副县长甲")
+    time_machine.move_to("2027-01-03 09:00:00+08:00")
+    assert open_annual_reports.call() == 1
+    assert WorkItem.objects.get(kind="declarations.annual").due_date == date(2027, 1, 31)
+    assert open_annual_reports.call() == 0
