@@ -1,8 +1,12 @@
 """Printable cards: A5 pages with the lists and a QR code of the card's signed link.
 
-The PDFs are rendered in the background. A batch is rendered one unit at a time — one HTML document
-with a page per card — instead of one WeasyPrint run per card: layout setup and font loading are
-paid once per unit (bench/cards_issue.py measures both side by side). The QR code is a PNG data URI
+The PDFs are rendered in the background, in chunks of about 50 cards in unit order (whole units per
+chunk): one WeasyPrint run lays out and writes the chunk as one PDF, then pikepdf (qpdf) cuts it into
+one PDF per unit, the pages of each card found by the card's anchor. One run per card, or per unit —
+units have one to three leaders — pays WeasyPrint's setup and the CJK font subsetting for every file;
+re-writing page subsets with WeasyPrint (`Document.copy`) subsets the fonts again per file, about as
+slow, while qpdf copies the already-subset font objects in milliseconds (bench/cards_issue.py
+measures the ways side by side). Every unit's file keeps the chunk's font subset (a few hundred KB). The QR code is a PNG data URI
 and the fetcher accepts data: URIs only, so WeasyPrint can fetch nothing from anywhere. The QR mask
 is fixed (any of the eight masks decodes; choosing the "best" one costs more than drawing the code).
 """
@@ -68,3 +72,49 @@ def render_pdf(cards: list[Card]) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=cards_html(cards), base_url=None, url_fetcher=_fetcher()).write_pdf()
+
+
+CHUNK = 50
+
+
+def chunks_by_unit(cards: list[Card], size: int | None = None) -> list[list[Card]]:
+    """Cards in unit order cut into chunks of whole units, each closed once it holds `size` cards."""
+    size = size or CHUNK
+    chunks: list[list[Card]] = []
+    current: list[Card] = []
+    for i, card in enumerate(cards):
+        current.append(card)
+        unit_ends = i + 1 == len(cards) or cards[i + 1].unit_id != card.unit_id
+        if unit_ends and len(current) >= size:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def render_units(cards: list[Card]) -> dict[int, bytes]:
+    """One WeasyPrint run for `cards` (in unit order); one PDF per unit cut out of it with pikepdf."""
+    import io
+
+    import pikepdf
+    from weasyprint import HTML
+
+    document = HTML(string=cards_html(cards), base_url=None, url_fetcher=_fetcher()).render()
+    unit_of = {f"card-{c.pk}": c.unit_id for c in cards}
+    page_units: list[int] = []
+    for page in document.pages:  # a card starts on the page holding its anchor; overflow pages follow it
+        starts = [unit_of[a] for a in page.anchors if a in unit_of]
+        page_units.append(starts[0] if starts else page_units[-1])
+    whole = pikepdf.open(io.BytesIO(document.write_pdf()))
+    out: dict[int, bytes] = {}
+    ranges: dict[int, list[int]] = {}
+    for index, unit_id in enumerate(page_units):
+        ranges.setdefault(unit_id, []).append(index)
+    for unit_id, pages in ranges.items():
+        part = pikepdf.new()
+        part.pages.extend([whole.pages[i] for i in pages])
+        buffer = io.BytesIO()
+        part.save(buffer)
+        out[unit_id] = buffer.getvalue()
+    return out

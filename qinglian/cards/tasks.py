@@ -1,4 +1,5 @@
-"""Background rendering of a batch's printable cards, one PDF per unit, with progress."""
+"""Background rendering of a batch's printable cards: chunks of about 50 cards (whole units) per
+WeasyPrint run, one PDF per unit cut from each chunk, progress counted per chunk."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def fill_qr_codes(batch: CardBatch, chunk: int = 500) -> int:
 
 @task()
 def print_batch(batch_id: int) -> int:
-    from qinglian.cards.printing import render_pdf
+    from qinglian.cards.printing import chunks_by_unit, render_units
 
     batch = CardBatch.objects.get(pk=batch_id)
     fill_qr_codes(batch)
@@ -39,19 +40,21 @@ def print_batch(batch_id: int) -> int:
         Card.objects.filter(batch=batch).exclude(status=Card.Status.REVOKED)
         .select_related("cadre", "unit", "batch__issuing_body").prefetch_related("items").order_by("unit_id", "pk")
     )  # fmt: skip
-    by_unit: dict[int, list[Card]] = {}
-    for c in cards:
-        by_unit.setdefault(c.unit_id, []).append(c)
     done = 0
     try:
-        for unit_id, unit_cards in by_unit.items():
-            pdf = render_pdf(unit_cards)
-            CardPrint.objects.filter(batch=batch, unit_id=unit_id).delete()
-            p = CardPrint(batch=batch, unit_id=unit_id, cards=len(unit_cards), created_at=timezone.now())
-            p.file.save(f"cards-{batch.pk}-{unit_id}.pdf", ContentFile(pdf), save=False)
-            p.save()
-            done += len(unit_cards)
-            CardBatch.objects.filter(pk=batch.pk).update(print_progress=F("print_progress") + len(unit_cards))
+        for chunk in chunks_by_unit(cards):
+            pdfs = render_units(chunk)
+            counts: dict[int, int] = {}
+            for c in chunk:
+                counts[c.unit_id] = counts.get(c.unit_id, 0) + 1
+            CardPrint.objects.filter(batch=batch, unit_id__in=list(pdfs)).delete()
+            now = timezone.now()
+            for unit_id, pdf in pdfs.items():
+                p = CardPrint(batch=batch, unit_id=unit_id, cards=counts[unit_id], created_at=now)
+                p.file.save(f"cards-{batch.pk}-{unit_id}.pdf", ContentFile(pdf), save=False)
+                p.save()
+            done += len(chunk)
+            CardBatch.objects.filter(pk=batch.pk).update(print_progress=F("print_progress") + len(chunk))
     except Exception as exc:  # noqa: BLE001 (the page shows what failed; the log has the trace)
         CardBatch.objects.filter(pk=batch.pk).update(
             print_error=f"生成打印件失败：{type(exc).__name__}"[:255]
