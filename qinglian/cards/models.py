@@ -312,3 +312,47 @@ class EducationAttendance(models.Model):
 
     def __str__(self):
         return f"{self.event_id}:{self.cadre_id}"
+
+
+class SmsMessage(models.Model):
+    """The SMS outbox: every text the system sent or tried to send. With the "outbox" backend (tests,
+    the demo) this table is the delivery: nothing leaves the machine and the text is kept whole;
+    with a real gateway the code in the text is masked here."""
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", "已记入发件箱（未外发）"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    phone = models.CharField("手机号", max_length=20)
+    text = models.CharField("内容", max_length=300)
+    purpose = models.CharField("用途", max_length=32)
+    backend = models.CharField(max_length=32)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.purpose}:{self.phone[-4:]}"
+
+
+class CardCode(models.Model):
+    """A one-time code sent to the recipient's phone on file to acknowledge a card without signing in.
+    Only an HMAC of the code is kept; it expires, allows a few attempts and is good once."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    phone_tail = models.CharField(max_length=4)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["card", "created_at"], name="cards_code_card_created")]
+
+    def __str__(self):
+        return f"{self.card_id}:{self.created_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinglian.cards import talk_views, views
+from qinglian.cards import selfservice, talk_views, views
 
 app_name = "cards"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.batch_list, name="batches"),
     path("new/", views.batch_new, name="batch_new"),
     path("mine/", views.my_cards, name="mine"),
+    path("me/", selfservice.self_service, name="self"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),
     path("batches/<int:batch_id>/issue/", views.batch_issue, name="batch_issue"),
     path("prints/<int:print_id>/", views.print_download, name="print"),

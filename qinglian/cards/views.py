@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability, scope
 from qinglian.audit.services import audit_record
-from qinglian.cards import services
+from qinglian.cards import services, sms
 from qinglian.cards.access import access_batch, access_card, access_follow_up, access_print
 from qinglian.cards.forms import BatchForm, CheckForm, DecideForm, HearForm, ItemForm, ReasonForm, ReportForm
 from qinglian.cards.models import Card, CardBatch
@@ -245,6 +245,26 @@ def card_open(request, token: str):
     is_owner = request.user.is_authenticated and card.cadre.user_id == request.user.pk
     items = list(card.items.all())
     form = ReportForm(request.POST or None, items=items)
+    sms_state = {"usable": not is_owner and sms.can_use(card), "sent": False, "error": ""}
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("sms_send", "sms_verify") and sms_state["usable"]:
+        # The recipient without an account at hand: a code to the phone on file instead of signing in.
+        try:
+            if action == "sms_send":
+                sms.code_send(card=card, request=request)
+                sms_state["sent"] = True
+            else:
+                sms.code_acknowledge(card=card, code=request.POST.get("code", ""), request=request)
+                messages.success(request, "已签收（短信验证码）")
+                return redirect("cards:open", token=token)
+        except ValidationError as exc:
+            sms_state["error"] = "；".join(exc.messages)
+            sms_state["sent"] = action == "sms_verify"
+        form = ReportForm(None, items=items)
+        rows = [(i, form[f"item_{i.pk}"]) for i in items]
+        return render(request, "cards/open.html", {"card": card, "rows": rows, "is_owner": is_owner, "form": form,
+                      "token": token, "sms": sms_state, "tail": sms.mobile_on_file(card)[-4:]},
+                      status=400 if sms_state["error"] else 200)  # fmt: skip
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -252,6 +272,8 @@ def card_open(request, token: str):
             if request.POST.get("action") == "acknowledge":
                 services.card_acknowledge(user=request.user, card=card, request=request)
                 messages.success(request, "已签收")
+                if request.POST.get("back") == "self":  # signed from the cadre's own page: back there
+                    return redirect("cards:self")
                 return redirect("cards:open", token=token)
             if form.is_valid():
                 services.card_report(user=request.user, card=card, reports=form.reports(), request=request)
@@ -263,7 +285,8 @@ def card_open(request, token: str):
             add_service_errors(form, exc)
     rows = [(i, form[f"item_{i.pk}"]) for i in items]
     return render(request, "cards/open.html", {"card": card, "rows": rows, "is_owner": is_owner, "form": form,
-                  "token": token}, status=form_status(request, form))  # fmt: skip
+                  "token": token, "sms": sms_state, "tail": sms.mobile_on_file(card)[-4:]},
+                  status=form_status(request, form))  # fmt: skip
 
 
 @capability_required("cards.own")
