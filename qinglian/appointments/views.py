@@ -118,12 +118,22 @@ def _case_page(request, case, *, status=200, forms=None):
     if stage_form is None and current is not None:
         stage_form = StageForm(initial={f: getattr(current, f) for f in StageForm.base_fields})
     active = [c for c in candidates if c.status == Candidate.Status.ACTIVE]
+    for c in candidates:  # one form per candidate, with its own element ids
+        mine = forms.get("for") == c.pk
+        c.file_form = (
+            forms.get("file")
+            if mine and forms.get("file")
+            else FileReviewForm(auto_id=f"fr{c.pk}_%s", initial={"reviewed_on": timezone.localdate()})
+        )
+        c.complaint_form = (
+            forms.get("complaint")
+            if mine and forms.get("complaint")
+            else ComplaintForm(auto_id=f"cp{c.pk}_%s", initial={"received_on": timezone.localdate()})
+        )
     context = {
         "case": case, "stages": stages, "current": current, "candidates": candidates, "active": active,
         "complaints": complaints, "can_manage": can_manage, "find": find, "found": found,
-        "stage_form": stage_form, "file_form": forms.get("file") or FileReviewForm(initial={"reviewed_on": timezone.localdate()}),
-        "complaint_form": forms.get("complaint") or ComplaintForm(initial={"received_on": timezone.localdate()}),
-        "upload_form": forms.get("upload") or UploadForm(), "form_errors": forms.get("errors", []),
+        "stage_form": stage_form, "upload_form": forms.get("upload") or UploadForm(), "form_errors": forms.get("errors", []),
         "reverse_checks": list(ReverseCheck.objects.filter(case=case).select_related("entry__kind", "candidate__cadre")),
         "notice_days": services.notice_days(), "vote_input": forms.get("votes", {}),
     }  # fmt: skip
@@ -200,7 +210,7 @@ def candidate_withdraw(request, candidate_id: int):
 @require_POST
 def file_review(request, candidate_id: int):
     c = access_candidate(request.user, candidate_id)
-    form = FileReviewForm(request.POST)
+    form = FileReviewForm(request.POST, auto_id=f"fr{c.pk}_%s")
     if form.is_valid():
         try:
             services.file_review_record(actor=request.user, candidate=c, request=request, **form.cleaned_data)
@@ -228,7 +238,7 @@ def opinion_request(request, case_id: int):
 @require_POST
 def complaint_new(request, candidate_id: int):
     c = access_candidate(request.user, candidate_id)
-    form = ComplaintForm(request.POST)
+    form = ComplaintForm(request.POST, auto_id=f"cp{c.pk}_%s")
     if form.is_valid():
         try:
             complaint = services.complaint_receive(
