@@ -1,8 +1,8 @@
 """The yearly random sample, stratified by unit, reproducible from a recorded seed.
 
 `draw(seed, population, ratio)` is pure: the same seed, population and ratio give the same list on
-any machine. Each cadre gets a key, the first 8 bytes of BLAKE2b(seed:cadre_id), so a cadre's
-chance does not depend on row order. Each unit (stratum) gets floor(ratio × n) places; the places
+any machine. Each cadre gets a 64-bit key, SplitMix64 of (the seed's 64-bit BLAKE2b digest + the
+cadre's id × the golden-ratio constant), so a cadre's chance does not depend on row order. Each unit (stratum) gets floor(ratio × n) places; the places
 left to reach round(ratio × N) overall go to the units with the largest remainders (ties broken by
 a seeded key of the unit), so small units are not all left out; inside a unit the smallest keys win.
 Vectorised with numpy: 500,000 cadres in well under a second.
@@ -26,11 +26,25 @@ def _key(seed: str, tag: str, value: int) -> int:
     return int.from_bytes(hashlib.blake2b(f"{seed}:{tag}{value}".encode(), digest_size=8).digest(), "big")
 
 
-def digest(pairs) -> str:
-    h = hashlib.sha256()
-    for a, b in pairs:
-        h.update(f"{a}:{b};".encode())
-    return h.hexdigest()
+_GOLDEN, _M1, _M2 = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xBF58476D1CE4E5B9),
+    np.uint64(0x94D049BB133111EB),
+)
+
+
+def keys_for(seed: str, ids: np.ndarray) -> np.ndarray:
+    """SplitMix64 keys of `ids` under `seed` (vectorised; integer overflow wraps modulo 2**64)."""
+    base = np.uint64(_key(seed, "base", 0))
+    with np.errstate(over="ignore"):
+        z = base + ids.astype(np.uint64) * _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        return z ^ (z >> np.uint64(31))
+
+
+def array_digest(values: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(values, dtype=np.int64).tobytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -44,13 +58,14 @@ class Draw:
 
 def draw(seed: str, population: list[tuple[int, int]], ratio: Decimal) -> Draw:
     """`population`: (cadre_id, unit_id) pairs (any order, no duplicates)."""
-    if not population:
-        return Draw([], 0, 0, digest([]), digest([]))
+    if len(population) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Draw([], 0, 0, array_digest(empty), array_digest(empty))
     num, den = Decimal(ratio).as_integer_ratio()
-    population = sorted(population)
-    ids = np.fromiter((p[0] for p in population), dtype=np.int64, count=len(population))
-    units = np.fromiter((p[1] for p in population), dtype=np.int64, count=len(population))
-    keys = np.fromiter((_key(seed, "c", int(i)) for i in ids), dtype=np.uint64, count=len(ids))
+    pairs = np.array(population, dtype=np.int64).reshape(-1, 2)
+    pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
+    ids, units = pairs[:, 0], pairs[:, 1]
+    keys = keys_for(seed, ids)
     unit_ids, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
     floors = counts * num // den
     remainders = counts * num % den
@@ -73,6 +88,6 @@ def draw(seed: str, population: list[tuple[int, int]], ratio: Decimal) -> Draw:
         cadre_ids=chosen_list,
         population=len(ids),
         strata=len(unit_ids),
-        population_digest=digest(population),
-        sample_digest=digest((i, "") for i in chosen_list),
+        population_digest=array_digest(pairs),
+        sample_digest=array_digest(chosen),
     )

@@ -82,20 +82,33 @@ def _population(scope_unit: Unit, on: date) -> list[tuple[int, int]]:
     return list(qs.values_list("id", "unit_id"))
 
 
-def _insert_sample(rnd: SampleRound, cadre_ids: list[int], actor, now) -> int:
-    """One SpotCheck per sampled cadre; a cadre already under an open check keeps that one."""
-    busy = set(
-        SpotCheck.objects.filter(status__in=OPEN_STATUSES, cadre_id__in=cadre_ids).values_list("cadre_id", flat=True)
-    ) if len(cadre_ids) < 20_000 else set(
-        SpotCheck.objects.filter(status__in=OPEN_STATUSES).values_list("cadre_id", flat=True)
-    )  # fmt: skip
-    units = dict(Cadre.objects.filter(pk__in=cadre_ids).values_list("id", "unit_id")) if len(cadre_ids) < 20_000 \
-        else dict(Cadre.objects.filter(unit__path__startswith=rnd.scope_unit.path).values_list("id", "unit_id"))  # fmt: skip
+def _insert_sample(rnd: SampleRound, cadre_ids: list[int], units: dict[int, int], actor, now) -> int:
+    """One SpotCheck per sampled cadre; a cadre already under an open check keeps that one.
+    PostgreSQL: one INSERT ... SELECT FROM unnest(arrays); elsewhere bulk_create."""
+    from django.db import connection
+
+    busy = set(SpotCheck.objects.filter(status__in=OPEN_STATUSES).values_list("cadre_id", flat=True))
+    chosen = [cid for cid in cadre_ids if cid not in busy]
     reason = f"{rnd.year}年度个人有关事项报告随机抽查"
+    if connection.vendor == "postgresql" and chosen:
+        sql = (
+            "INSERT INTO spotchecks_spotcheck (cadre_id, unit_id, kind, round_id, reason, source, status,"
+            " declaration_ref, proposed, explanation, result, handling, decider_name, decision_note, change_reason,"
+            " cancel_reason, created_by_id, created_at)"
+            " SELECT c, u, %s, %s, %s, %s, %s, '', '', '', '', '[]'::jsonb, '', '', '', '', %s, %s"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS t(c, u)"
+        )  # the table name is the model's, every value a parameter
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [SpotCheck.Kind.RANDOM, rnd.pk, reason, f"round:{rnd.pk}", Status.OPEN,
+                 actor.pk if actor is not None else None, now, chosen, [units[c] for c in chosen]],
+            )  # fmt: skip
+        return len(chosen)
     rows = [
         SpotCheck(cadre_id=cid, unit_id=units[cid], kind=SpotCheck.Kind.RANDOM, round=rnd, reason=reason,
                   source=f"round:{rnd.pk}", created_by=actor, created_at=now)
-        for cid in cadre_ids if cid not in busy
+        for cid in chosen
     ]  # fmt: skip
     SpotCheck.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
@@ -129,8 +142,9 @@ def round_draw(*, actor, year: int, scope_unit: Unit, on: date | None = None, re
     audit_record(actor=actor, action="spotchecks.seed", obj=rnd, unit_id=scope_unit.pk, reason=reason,
                  request=request, extra={"seed": rnd.seed, "year": year, "ratio": str(rnd.ratio),
                                          "replaces": replaces.pk if replaces else None})  # fmt: skip
-    result = sampling.draw(rnd.seed, _population(scope_unit, on), rnd.ratio)
-    created = _insert_sample(rnd, result.cadre_ids, actor, now)
+    population = _population(scope_unit, on)
+    result = sampling.draw(rnd.seed, population, rnd.ratio)
+    created = _insert_sample(rnd, result.cadre_ids, dict(population), actor, now)
     SampleRound.objects.filter(pk=rnd.pk).update(
         population=result.population, population_digest=result.population_digest,
         sample_size=len(result.cadre_ids), sample_digest=result.sample_digest, strata=result.strata,
