@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from qinglian.accounts.scopes import has_capability, scope
@@ -27,6 +26,7 @@ from qinglian.intake.states import RS, report_move
 
 MAX_CANDIDATES = 200  # rows fetched for scoring; the LSH bands keep this small in practice
 SHOWN = 10
+MAX_IDS = 2_000  # per index looked up (the newest): a pathological band cannot flood the fetch
 MIN_SIMILARITY = 0.3
 
 
@@ -46,18 +46,25 @@ def repeat_candidates(report: Report, *, viewer=None, limit: int = SHOWN) -> lis
     viewer may see (scope of intake.view; restricted ones only for the intake role)."""
     if report.is_destroyed:
         return []
-    sig = similarity.from_bytes(report.similarity_signature)
-    band_values = similarity.bands(sig)
-    cond = Q(pk__in=[])
+    # Candidate ids through each index on its own, then one fetch by id: an OR of the three
+    # conditions in one WHERE made PostgreSQL scan every report (67 ms at 40,000 reports).
+    ids: set[int] = set()
+    band_values = similarity.bands(similarity.from_bytes(report.similarity_signature))
     if band_values:
-        cond |= Q(pk__in=SimilarityBand.objects.filter(value__in=band_values).values("report_id"))
+        ids.update(SimilarityBand.objects.filter(value__in=band_values).order_by("-report_id")
+                   .values_list("report_id", flat=True)[:MAX_IDS])  # fmt: skip
     if report.subject_name_hash:
-        cond |= Q(subject_name_hash=report.subject_name_hash)
+        ids.update(Report.objects.filter(subject_name_hash=report.subject_name_hash).order_by("-id")
+                   .values_list("id", flat=True)[:MAX_IDS])  # fmt: skip
     cadre_ids = [c for c in ReportSubject.objects.filter(report=report, cadre__isnull=False).values_list(
         "cadre_id", flat=True)]  # fmt: skip
     if cadre_ids:
-        cond |= Q(pk__in=ReportSubject.objects.filter(cadre_id__in=cadre_ids).values("report_id"))
-    rows = Report.objects.filter(cond).exclude(pk=report.pk).filter(destroyed_at__isnull=True)
+        ids.update(ReportSubject.objects.filter(cadre_id__in=cadre_ids).order_by("-report_id")
+                   .values_list("report_id", flat=True)[:MAX_IDS])  # fmt: skip
+    ids.discard(report.pk)
+    if not ids:
+        return []
+    rows = Report.objects.filter(pk__in=sorted(ids), destroyed_at__isnull=True)
     rows = rows.filter(received_at__lte=report.received_at)
     if viewer is not None:
         rows = rows.filter(scope(viewer, "intake.view").units_q("receiving_unit__"))
