@@ -126,8 +126,22 @@ def reverse_check_person(person_id: int) -> list[ReverseCheck]:
                                  extra={"entry": e.pk, "kind": e.kind.code, "promoted_on": decision.held_on.isoformat()})  # fmt: skip
             except IntegrityError:
                 continue  # flagged meanwhile by a concurrent run
+            _follow_up(check)
             created.append(check)
     return created
+
+
+def _follow_up(check: ReverseCheck) -> None:
+    """A to-do for the organisation department that opened the case: look into the decisions."""
+    from qinglian.workitems.services import workitem_create
+
+    case = check.case
+    try:
+        workitem_create(actor=None, subject=check, kind="appointments.reverse_check",
+                        title=f"倒查：{check.candidate.cadre.name}任前问题受处分（{case.unit.name}{case.post_title}）",
+                        assignee_user=case.created_by, due_working_days=20)  # fmt: skip
+    except Exception:  # the flag stands without its reminder; the page shows it
+        log.exception("reverse accountability to-do failed (check %s)", check.pk)
 
 
 def on_entry_recorded(sender, person_id=None, unit_id=None, **kwargs) -> None:

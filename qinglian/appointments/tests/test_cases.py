@@ -358,6 +358,10 @@ def test_reverse_accountability_lists_decisions_as_known_on_their_day(s, django_
     assert decision["could_know"] is False and "不应据此追究" in decision["verdict"]
     assert decision["held"] == ["谈话提醒（2026-01-10）：上班期间打游戏"]  # the sanction was not yet there
     assert decision["personal_matters"] == "核查一致"
+    from qinglian.workitems.models import WorkItem
+
+    item = WorkItem.objects.get(kind="appointments.reverse_check")
+    assert item.assignee_user == s.org and "李明" in item.title
     # idempotent: the daily scan and a second signal add nothing
     assert reverse_scan() == 0 and reverse_check_person(s.cadre.pk) == []
 
@@ -414,3 +418,14 @@ def test_with_the_real_spotchecks_a_candidate_gets_an_open_targeted_check(tree, 
                  summary="个人有关事项报告认定瞒报：房产瞒报1项", decided_by="县委组织部部务会")  # fmt: skip
     services.candidate_flags_refresh(cand)
     assert cand.flags and "个人有关事项瞒报" in cand.flags[0]["text"]
+
+
+def test_the_notice_period_follows_the_rule_as_it_stands(s):
+    from qinglian.rules.models import Rule
+    from qinglian.rules.services import rule_param_set
+
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SH), tick=False):
+        assert services.notice_earliest_end(date(2026, 3, 2)) == date(2026, 3, 6)
+        rule_param_set(actor=s.org, rule=Rule.objects.get(code="appointments.notice_period"), key="working_days",
+                       value="7", effective_from=date(2026, 3, 1), reason="本地规定公示七个工作日")  # fmt: skip
+        assert services.notice_earliest_end(date(2026, 3, 2)) == date(2026, 3, 10)

@@ -164,3 +164,38 @@ def test_newly_appointed_cadres_are_offered_for_the_second_appraisal(s):
                                    unknown=1)  # fmt: skip
     assert result.unit == s.cadre.unit and not result.weak and round(result.rate, 1) == 90.9
     assert Stage.objects.filter(case=s.case, kind="decision", status="closed").exists()
+
+
+def test_review_list_queries_do_not_grow(s, client, login, django_assert_max_num_queries):
+    login(s.org)
+    reviews.review_create(actor=s.org, unit=s.tree.county_a, year=2024, reported_on=date(2025, 1, 20),
+                          report_summary="报告", participants=10)  # fmt: skip
+    client.get("/appointments/reviews/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/appointments/reviews/").status_code == 200
+    for year in range(2010, 2022):
+        reviews.review_create(actor=s.org, unit=s.tree.dept_a1, year=year, reported_on=date(year + 1, 1, 20),
+                              report_summary="报告", participants=10)  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "2021年度" in client.get("/appointments/reviews/").text
+
+
+def test_review_refuses_bad_input(s):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        reviews.review_create(actor=s.org, unit=s.tree.county_a, year=1999, reported_on=date(2999, 1, 1),
+                              report_summary="", participants=0)  # fmt: skip
+    assert set(exc.value.message_dict) == {"year", "reported_on", "report_summary", "participants"}
+    review = reviews.review_create(actor=s.org, unit=s.tree.county_a, year=2025, reported_on=date(2026, 1, 20),
+                                   report_summary="报告", participants=10)  # fmt: skip
+    with pytest.raises(ValidationError):
+        reviews.review_create(actor=s.org, unit=s.tree.county_a, year=2025, reported_on=date(2026, 1, 20),
+                              report_summary="报告", participants=10)  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        reviews.result_record(actor=s.org, review=review, kind="work", unit=s.tree.dept_a1, good=-1, fair=0, poor=0,
+                              unknown=0)  # fmt: skip
+    assert "不小于0" in " ".join(exc.value.messages)
+    with pytest.raises(ValidationError):
+        reviews.feedback_issue(actor=s.org, review=review)
+    assert not review.results.exists() and not review.feedback.exists()
