@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "qinglian.handovers",
     "qinglian.inspections",
     "qinglian.selfreports",
+    "qinglian.grassroots",
     "qinglian.front",
     "qinglian.demo",
 ]

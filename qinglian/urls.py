@@ -21,6 +21,7 @@ urlpatterns = [
     path("handovers/", include("qinglian.handovers.urls")),
     path("inspections/", include("qinglian.inspections.urls")),
     path("self-reports/", include("qinglian.selfreports.urls")),
+    path("grassroots/", include("qinglian.grassroots.urls")),
     path("audit/", include("qinglian.audit.urls")),
     path("rules/", include("qinglian.rules.urls")),
     path("todo/", include("qinglian.workitems.urls")),

@@ -136,6 +136,8 @@ ROLES: dict[str, Role] = {
             "handovers.view",
             "handovers.record",
             "inspections.view",
+            "grassroots.view",
+            "grassroots.manage",
         ),
         _role(
             "petitions_intake",
@@ -223,12 +225,16 @@ ROLES: dict[str, Role] = {
             "people.relatives",
             "sealed.clue_content",
             "documents.create",
+            "grassroots.view",
+            "grassroots.triage",
+            "grassroots.manage",
         ),
         _role(
             "liaison_officer",
             "联络站联络员",
             "村/社区纪检监察工作联络站联络员、信息员",
             ScopeKind.SUBTREE,
+            "grassroots.submit",
             base={"home.view", "workitems.view", "units.view"},
         ),
         _role(
@@ -288,6 +294,7 @@ ROLES: dict[str, Role] = {
             "appointments.view",
             "handovers.view",
             "inspections.view",
+            "grassroots.view",
         ),
         _role(
             "cadre_self",

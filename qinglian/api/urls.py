@@ -8,6 +8,7 @@ from qinglian.api import (
     cards_views,
     conduct_views,
     declarations_views,
+    grassroots_views,
     handovers_views,
     inspections_views,
     intake_views,
@@ -36,6 +37,7 @@ for _module in (
     handovers_views,
     inspections_views,
     selfreports_views,
+    grassroots_views,
 ):
     _module.register(router)
 

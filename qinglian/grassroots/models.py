@@ -1,0 +1,1 @@
+"""Tables of the grassroots app (see ARCHITECTURE.md §2)."""
