@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from qinglian.accounts.scopes import has_capability, scope
 from qinglian.handovers.models import AuditFinding, Body, HandoverCase, HandoverItem, HandoverPart
 
 
 def _with_counts(cases: QuerySet[HandoverCase]) -> QuerySet[HandoverCase]:
+    """Per-row figures as correlated subqueries, not joins with GROUP BY: the page's COUNT(*)
+    then stays a plain count of cases (Django strips unused non-aggregate annotations)."""
     open_items = HandoverItem.objects.filter(case=OuterRef("pk"), status=HandoverItem.Status.OPEN)
+    findings = (
+        AuditFinding.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return cases.select_related("unit", "checklist").annotate(
-        n_items=Count("items", distinct=True),
-        n_findings=Count("findings", distinct=True),
+        n_findings=Coalesce(Subquery(findings, output_field=IntegerField()), 0),
         has_open_items=Exists(open_items),
     )
 

@@ -203,7 +203,7 @@ def case_open(
     if successor is not None:
         if successor.pk == departing.pk:
             raise ValidationError({"successor": "接任人不能是离任干部本人"})
-        successor_name = successor_name or successor.name
+        successor_name = successor.name  # the registered cadre's name, whatever was typed
     successor_name = _text(successor_name, field="successor_name", label="接任人姓名", max_length=32)
     if HandoverCase.objects.filter(departing=departing, departed_on=departed_on).exists():
         raise ValidationError({"departing": "该干部在该日期的离任交接已登记"})

@@ -512,3 +512,37 @@ def test_demo_generator_makes_cases_in_every_state(db, make_user, make_cadre):
     assert (
         ArchiveEntry.objects.filter(source_app="handovers").count() == summary.unit_entries + summary.referred
     )
+
+
+def test_audit_list_and_api_list_have_a_fixed_query_count(s, client, login, make_cadre):
+    from rest_framework.test import APIClient
+
+    _many(s, make_cadre, 2)
+    for case in HandoverCase.objects.all():
+        _report_audit(s, case)
+    login(s.agency)
+    client.get("/handovers/audits/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/handovers/audits/").status_code == 200
+    from qinglian.api.services import token_issue
+
+    s.org.is_integration = True
+    s.org.save(update_fields=["is_integration"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(actor=None, user=s.org, name='测试')[1]}")
+    api.get("/api/v1/handovers/")
+    with CaptureQueriesContext(connection) as api_few:
+        assert api.get("/api/v1/handovers/").json()["count"] == 2
+    _many(s, make_cadre, 12, start=2)
+    for case in HandoverCase.objects.filter(audit__isnull=True):
+        _report_audit(s, case)
+        services.finding_record(
+            actor=s.agency, case=case, subject="unit", category="finance", description="x"
+        )
+    with CaptureQueriesContext(connection) as lots:
+        r = client.get("/handovers/audits/")
+    assert r.status_code == 200 and r.content.decode().count("/handovers/audits/") >= 14
+    assert len(lots.captured_queries) <= len(few.captured_queries) + 1
+    with CaptureQueriesContext(connection) as api_lots:
+        assert api.get("/api/v1/handovers/").json()["count"] == 14
+    assert len(api_lots.captured_queries) <= len(api_few.captured_queries) + 1
