@@ -377,7 +377,7 @@ def finding_confirm(
 
     require(actor, "inspections.findings", finding.unit)
     finding = (
-        Finding.objects.select_for_update().select_related("round", "indicator", "unit").get(pk=finding.pk)
+        Finding.objects.select_for_update().get(pk=finding.pk)  # no outer join under FOR UPDATE
     )
     decided_by = clean_text(decided_by, "decided_by", "确认人（具名）", max_len=64)
     if finding.status == Finding.Status.CONFIRMED or hasattr(finding, "rectification"):

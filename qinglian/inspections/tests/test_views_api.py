@@ -79,7 +79,7 @@ def test_owning_unit_updates_plan_and_gates_through_the_api_but_cannot_accept(tr
 def test_bad_input_gets_a_message_not_a_500(client, login, office, round_a):
     login(office)
     r = client.post(f"/inspections/rounds/{round_a.pk}/findings/new/", {"text": "", "unit": "999999"})
-    assert r.status_code == 400 and "请填写" in r.content.decode()
+    assert r.status_code == 400 and "invalid-feedback" in r.content.decode()
     r = client.post("/inspections/rounds/new/", {"plan": round_a.plan_id, "number": 2, "kind": "regular",
                                                  "start_date": "2026-06-01", "end_date": "2026-07-01",
                                                  "targets": "NO-SUCH\x01"})  # fmt: skip
