@@ -10,9 +10,11 @@ The instance is generated from a seed: each county supplies 3 teams and 15 targe
 5 members; a member conflicts with a target (held a post there, a relative works there) with
 probability --conflict-rate (5% by default), so a team conflicts with about a quarter of the targets;
 the previous round's pattern (which county inspected each target) is random, and the solver keeps
-as much of it as the optimal largest load allows. Three runs per seed: the feasible instance, the
-same instance after the previous round's pattern is removed, and an infeasible one (one target in
-conflict with every team not from its county). The solver is the one the app uses
+as much of it as the optimal largest load allows. Four runs per seed: the feasible instance, the
+same instance after the previous round's pattern is removed, an infeasible one (one target in
+conflict with every team not from its county: found before the solver runs), and one infeasible
+only through the reciprocity rule (counties in pairs that would have to inspect each other: CP-SAT
+proves it and reports a core of the constraints that cannot hold together). The solver is the one the app uses
 (`qinglian.inspections.solver.solve`), on plain data: building the problem from the database is a
 handful of set-based queries and is not what the bar measures.
 """
@@ -93,6 +95,19 @@ def main() -> None:
                 "infeasible (one target conflicts with every team)",
                 type(p)(p.teams, p.targets, bad, p.previous),
             )
+        )
+        # Infeasible only through reciprocity: counties paired (1,2), (3,4)...; each county's targets
+        # conflict with every team except its partner's, so partners would have to inspect each other.
+        paired = dict(p.conflicts)
+        for t in p.teams:
+            for k in p.targets:
+                partner = k.county + 1 if k.county % 2 else k.county - 1
+                if t.county != partner:
+                    paired.setdefault((t.id, k.id), ["组员曾在该单位任职"])
+                else:
+                    paired.pop((t.id, k.id), None)
+        runs.append(
+            ("infeasible by reciprocity (CP-SAT proof and core)", type(p)(p.teams, p.targets, paired, {}))
         )
         for label, prob in runs:
             t0 = time.perf_counter()
