@@ -400,3 +400,61 @@ def finding_confirm(
     audit_record(actor=actor, action="inspections.finding.confirm", obj=finding, unit_id=finding.unit_id,
                  request=request, extra={"decided_by": decided_by, "rectification": rect.pk})  # fmt: skip
     return rect
+
+
+# --- plan import (the city's plan, or any plan's targets, from Excel) ----------------------------
+
+
+def plan_columns():
+    from qinglian.core.excel import Column
+
+    return [
+        Column("单位代码", "code", required=True),
+        Column("单位名称", "name", note="仅供核对"),
+        Column("年度", "year", required=True),
+        Column("轮次顺序", "order"),
+        Column("提级巡察", "upgraded", choices=["是", "否"]),
+    ]
+
+
+def plan_import(*, actor, plan: Plan, data: bytes, filename: str, request=None) -> list[PlanTarget]:
+    """Replace a plan's targets from an .xlsx (e.g. the city's plan, imported to align with).
+    Atomic: any bad row writes nothing, and every bad row is reported."""
+    from qinglian.core.excel import FileRejected, read_table
+
+    require(actor, "inspections.plan", plan.owner_unit)
+    try:
+        rows = list(read_table(data, plan_columns(), max_rows=5000))
+    except FileRejected as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    units = {u.code: u for u in Unit.objects.filter(code__in=[r.get("单位代码", "") for _, r in rows])}
+    errors, clean = [], []
+    for number, r in rows:
+        code, name = r.get("单位代码", ""), r.get("单位名称", "")
+        unit = units.get(code)
+        if unit is None:
+            errors.append(f"第{number}行：找不到单位代码“{code[:20]}”")
+            continue
+        if name and name != unit.name:
+            errors.append(f"第{number}行：单位代码 {code} 是“{unit.name}”，与所填名称“{name[:30]}”不符")
+        try:
+            year = int(r.get("年度", ""))
+            order = int(r.get("轮次顺序") or 1)
+        except ValueError:
+            errors.append(f"第{number}行：年度和轮次顺序须为整数")
+            continue
+        clean.append({"unit": unit, "year": year, "order": order, "upgraded": r.get("提级巡察") == "是"})
+    if errors:
+        raise ValidationError({"rows": errors})
+    with transaction.atomic():
+        try:
+            created = plan_targets_set(actor=actor, plan=plan, rows=clean, request=request)
+        except ValidationError as exc:
+            # plan_targets_set numbers rows from 1; say they are data rows (Excel row = n + 1).
+            raise ValidationError(
+                {"rows": [m.replace("第", "第（数据）", 1) for m in exc.message_dict.get("rows", [])]}
+            ) from None
+        Plan.objects.filter(pk=plan.pk).update(
+            source_file=clean_text(filename, "file", "文件名", max_len=255)
+        )
+    return created

@@ -130,6 +130,27 @@ def plan_detail(request, plan_id: int):
     return render(request, "inspections/plan.html", ctx, status=form_status(request, form))
 
 
+@capability_required("inspections.plan")
+@require_POST
+def plan_import(request, plan_id: int):
+    plan = access_plan(request.user, plan_id, "inspections.plan")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的 Excel 文件（.xlsx）")
+        return redirect("inspections:plan", plan_id=plan.pk)
+    try:
+        created = services.plan_import(actor=request.user, plan=plan, data=upload.read(), filename=upload.name,
+                                       request=request)  # fmt: skip
+    except ValidationError as exc:
+        for message in exc.messages[:50]:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        _deny(request, exc)
+    else:
+        messages.success(request, f"已导入 {len(created)} 个巡察对象")
+    return redirect("inspections:plan", plan_id=plan.pk)
+
+
 def _ancestor_paths(unit: Unit) -> list[str]:
     parts = unit.path.strip("/").split("/")
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]

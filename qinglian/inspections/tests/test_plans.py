@@ -105,3 +105,26 @@ def test_six_unifications_recorded_per_round(office, round_a):
         actor=office, round=round_a, item="training", done_on=date(2026, 2, 21), note="补训"
     )
     assert round_a.unifications.count() == 1 and round_a.unifications.get().note == "补训"
+
+
+def _xlsx(rows):
+    from qinglian.core.excel import write_rows
+
+    return write_rows(["单位代码", "单位名称", "年度", "轮次顺序", "提级巡察"], rows, title="计划")
+
+
+def test_city_plan_import_is_atomic_and_reports_every_bad_row(office, tree):
+    city = services.plan_create(actor=office, kind="city", title="市委2026年巡察计划", owner_unit=tree.root,
+                                start_year=2026)  # fmt: skip
+    bad = _xlsx([["A-D1", "甲县教育局", 2026, 1, "否"], ["NOPE", "", 2026, 1, ""], ["A-D2", "错名", 2026, 2, ""],
+                 ["B-D1", "乙县教育局", "明年", 1, ""]])  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.plan_import(actor=office, plan=city, data=bad, filename="city.xlsx")
+    errors = exc.value.message_dict["rows"]
+    assert len(errors) == 3 and "NOPE" in errors[0] and "错名" in errors[1] and "整数" in errors[2]
+    assert not city.targets.exists()
+    good = _xlsx([["A-D1", "甲县教育局", 2026, 2, "是"], ["B-D1", "乙县教育局", 2026, 1, ""]])
+    assert len(services.plan_import(actor=office, plan=city, data=good, filename="city.xlsx")) == 2
+    assert city.targets.get(unit=tree.dept_a1).upgraded
+    with pytest.raises(ValidationError):
+        services.plan_import(actor=office, plan=city, data=b"not excel", filename="x.xlsx")
