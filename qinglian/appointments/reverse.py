@@ -76,7 +76,42 @@ def _decisions(case: AppointmentCase, candidate: Candidate, entry, entries) -> l
                 else f"决定时系统中尚无该处分记录（{timezone.localtime(entry.recorded_at):%Y-%m-%d}才录入），不应据此追究"
             ),
         })  # fmt: skip
-    return out
+    opinion = _opinion_decision(candidate, entry, entries)
+    if opinion is not None:
+        out.append(opinion)
+    # In time order; the opinion, a precondition of the decision, before it when the times tie.
+    rank = {"motion": 1, "recommendation": 2, "appraisal": 3, "opinion": 3.5, "decision": 4}
+    return sorted(out, key=lambda d: (d["held_on"] or "9999", d["closed_at"], rank.get(d["stage"], 9)))
+
+
+def _opinion_decision(candidate: Candidate, entry, entries) -> dict | None:
+    """The discipline commission's opinion on the candidate is a decision too: who approved it, and
+    what the file held when it was drafted (the opinion is computed as known on its draft time)."""
+    from qinglian.archive.models import OpinionCandidate, OpinionRequest
+
+    req = candidate.opinion_request
+    if req is None or req.status != OpinionRequest.Status.ISSUED:
+        return None
+    row = OpinionCandidate.objects.filter(request=req, cadre_id=candidate.cadre_id).first()
+    known_on = req.drafted_at
+    could_know = entry.recorded_at <= known_on
+    return {
+        "stage": "opinion",
+        "label": "纪检监察机关廉洁意见",
+        "held_on": timezone.localdate(req.issued_at).isoformat(),
+        "closed_at": timezone.localtime(req.issued_at).strftime("%Y-%m-%d %H:%M"),
+        "decided_by": f"{req.approver_name}（签发）",
+        "participants": f"审核：{req.reviewed_by}" if req.reviewed_by_id else "",
+        "closed_by": str(req.approved_by) if req.approved_by_id else "",
+        "held": _held_then(candidate.cadre_id, entries, as_of=req.as_of, known_on=known_on)
+        + ([f"意见：{row.get_verdict_display()}"] if row else []),
+        "personal_matters": "",
+        "could_know": could_know,
+        "verdict": (
+            "征求意见时系统中已有该处分记录" if could_know
+            else f"征求意见时系统中尚无该处分记录（{timezone.localtime(entry.recorded_at):%Y-%m-%d}才录入），不应据此追究"
+        ),
+    }  # fmt: skip
 
 
 def reverse_check_person(person_id: int) -> list[ReverseCheck]:
@@ -85,7 +120,7 @@ def reverse_check_person(person_id: int) -> list[ReverseCheck]:
 
     appointed = list(
         Candidate.objects.filter(cadre_id=person_id, status=Candidate.Status.APPOINTED).select_related(
-            "case", "case__unit", "cadre"
+            "case", "case__unit", "case__created_by", "cadre", "opinion_request"
         )
     )
     if not appointed:

@@ -352,7 +352,11 @@ def test_reverse_accountability_lists_decisions_as_known_on_their_day(s, django_
     s.case.refresh_from_db()
     assert s.case.flagged_at is not None
     by_stage = {d["stage"]: d for d in check.decisions}
-    assert list(by_stage) == ["motion", "recommendation", "appraisal", "decision"]
+    assert list(by_stage) == ["motion", "recommendation", "appraisal", "opinion", "decision"]
+    assert (
+        by_stage["opinion"]["decided_by"] == "王书记（签发）" and by_stage["opinion"]["could_know"] is False
+    )
+    assert "意见：无影响" in by_stage["opinion"]["held"]
     decision = by_stage["decision"]
     assert decision["decided_by"] == "县委常委会" and decision["participants"] == "县委常委9人"
     assert decision["could_know"] is False and "不应据此追究" in decision["verdict"]
