@@ -178,3 +178,30 @@ class SupervisionForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     kind = forms.ChoiceField(label="承诺书", choices=CommitmentLetter.Kind.choices)
+
+
+class IndicatorForm(forms.Form):
+    code = forms.CharField(label="编号", max_length=16, help_text="如 3.2.1；上级编号决定层级")
+    title = forms.CharField(label="指标", max_length=255)
+    parent = forms.ModelChoiceField(
+        label="上级指标", queryset=Indicator.objects.filter(level__lt=3), required=False
+    )
+    key_points = forms.CharField(
+        label="监督重点", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一条：单位类型代码|重点类别|内容，如 township|general|乡村振兴政策落实；单位类型留空表示所有类型",
+    )  # fmt: skip
+
+    def clean_key_points(self):
+        from qinglian.inspections.models import Focus
+
+        out = []
+        for i, line in enumerate((self.cleaned_data["key_points"] or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or parts[1] not in Focus.values or not parts[2]:
+                raise forms.ValidationError(
+                    f"第{i}行格式应为 单位类型代码|重点类别|内容（重点类别：{'、'.join(Focus.values)}）"
+                )
+            out.append({"unit_kind": parts[0], "focus": parts[1], "text": parts[2]})
+        return out

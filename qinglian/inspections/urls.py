@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/import/", views.plan_import, name="plan_import"),
+    path("indicators/", views.indicators, name="indicators"),
     path("rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/teams/new/", views.team_new, name="team_new"),

@@ -187,6 +187,31 @@ def _target_rows(text: str) -> tuple[list[dict], list[str]]:
     return rows, errors
 
 
+@capability_required("inspections.view")
+@require_http_methods(["GET", "POST"])
+def indicators(request):
+    from qinglian.inspections.models import Indicator
+
+    form = f.IndicatorForm(request.POST or None)
+    if request.method == "POST":
+        if not has_capability(request.user, "inspections.plan"):
+            raise PermissionDenied("您的角色无权维护巡察指标")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.indicator_save(actor=request.user, code=d["code"], title=d["title"], parent=d["parent"],
+                                        key_points=d["key_points"] or None, request=request)  # fmt: skip
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "指标已保存")
+                return redirect("inspections:indicators")
+    tree = Indicator.objects.prefetch_related("key_points").order_by("code")
+    return render(request, "inspections/indicators.html", {
+        "indicators": tree, "form": form, "can_plan": has_capability(request.user, "inspections.plan"),
+    }, status=form_status(request, form))  # fmt: skip
+
+
 # --- rounds --------------------------------------------------------------------------------------
 
 

@@ -67,6 +67,7 @@ ROUTES: dict = {
     "inspections:plan_new": Route("/inspections/plans/new/"),
     "inspections:plan": Route("/inspections/plans/{obj}/", obj="insp_plan"),
     "inspections:plan_import": Route("/inspections/plans/{obj}/import/", method="POST", obj="insp_plan"),
+    "inspections:indicators": Route("/inspections/indicators/"),
     "inspections:round_new": Route("/inspections/rounds/new/"),
     "inspections:round": Route("/inspections/rounds/{obj}/", obj="insp_round"),
     "inspections:team_new": Route("/inspections/rounds/{obj}/teams/new/", obj="insp_round"),

@@ -107,3 +107,24 @@ def test_lists_use_a_fixed_number_of_queries(client, login, office, tree, round_
         services.finding_confirm(actor=office, finding=f, decided_by="主任", category="build")
     after = {u: count(u) for u in before}
     assert after == before
+
+
+def test_indicator_page_adds_an_indicator_and_rejects_bad_key_points(client, login, office, make_user, tree):
+    login(office)
+    r = client.post("/inspections/indicators/", {"code": "1", "title": "党的全面领导"})
+    assert r.status_code == 302
+    r = client.post(
+        "/inspections/indicators/", {"code": "1.1", "title": "决策部署", "key_points": "township|bad|x"}
+    )
+    assert r.status_code == 400 and "格式应为" in r.content.decode()
+    from qinglian.inspections.models import Indicator
+
+    top = Indicator.objects.get(code="1")
+    r = client.post("/inspections/indicators/", {"code": "1.1", "title": "决策部署", "parent": top.pk,
+                                                 "key_points": "township|special_funds|专项资金"})  # fmt: skip
+    assert r.status_code == 302 and Indicator.objects.get(code="1.1").level == 2
+    page = client.get("/inspections/indicators/").content.decode()
+    assert "决策部署" in page and "专项资金" in page
+    leader = make_user("leadership", tree.county_a)
+    login(leader)
+    assert client.post("/inspections/indicators/", {"code": "2", "title": "x"}).status_code == 403
