@@ -7,4 +7,9 @@ class SelfreportsConfig(AppConfig):
     verbose_name = "述职述廉与对照检查材料"
 
     def ready(self):
-        pass
+        from qinglian.core.navigation import NavEntry
+        from qinglian.core.navigation import register as nav_register
+
+        nav_register(
+            NavEntry("监督业务", "述职述廉报告雷同比对", "selfreports:reports", "inspections.reports", 76)
+        )

@@ -107,6 +107,15 @@ def _normal_codepoints(text: str) -> tuple[np.ndarray, np.ndarray]:
     return cp[keep], keep
 
 
+def normal_codepoints(texts) -> list[np.ndarray]:
+    """Each text's normalised code points (the shingles are their windows)."""
+    out = []
+    for t in texts:
+        cp = _normalise_cp(codepoints(t))
+        out.append(cp[cp != 0])
+    return out
+
+
 def normalise(text: str) -> tuple[str, np.ndarray]:
     """The normalised text and, for each of its characters, its index in ``text``."""
     cp, index = _normal_codepoints(text)
@@ -159,42 +168,66 @@ def text_hashes(text: str, k: int = 5) -> np.ndarray:
 
 @dataclass
 class Corpus:
-    hashes: np.ndarray  # uint32, every position of every report
+    hashes: np.ndarray  # uint32, every position of every report (in text order until sort_docs)
     offsets: np.ndarray  # int64, len N + 1
+    sorted: bool = False  # each report's hashes sorted (sort_docs)
+
+    def sort_docs(self) -> None:
+        """Sort each report's hashes in place (positions are forgotten; sets are what count)."""
+        if self.sorted:
+            return
+        offs = self.offsets.tolist()
+        h = self.hashes
+        for i in range(len(offs) - 1):
+            h[offs[i] : offs[i + 1]].sort()
+        self.sorted = True
 
     @classmethod
-    def from_texts(cls, texts, k: int = 5, block: int = 32) -> Corpus:
-        """Hash the shingles of many texts, a block of texts per vectorised pass."""
-        texts = list(texts)
-        parts = []
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        for s0 in range(0, len(texts), block):
-            cps = [codepoints(t) for t in texts[s0 : s0 + block]]
-            cp = _normalise_cp(np.concatenate(cps)) if cps else np.empty(0, dtype=U32)
-            raw = np.fromiter((c.shape[0] for c in cps), dtype=np.int64, count=len(cps))
-            kept = cp != 0
-            # normalised length of each text
-            bounds = np.zeros(len(cps) + 1, dtype=np.int64)
-            np.cumsum(raw, out=bounds[1:])
-            csum = np.zeros(cp.shape[0] + 1, dtype=np.int64)
-            np.cumsum(kept, out=csum[1:])
-            nlen = np.diff(csum[bounds])
-            cp = cp[kept]
+    def from_texts(cls, texts, k: int = 5, block: int = 32, sort: bool = False) -> Corpus:
+        """Normalise and hash the shingles of many texts."""
+        return cls.from_codepoints(normal_codepoints(texts), k, block, sort)
+
+    @classmethod
+    def from_codepoints(
+        cls, cps: list[np.ndarray], k: int = 5, block: int = 32, sort: bool = False, workers: int = 1
+    ) -> Corpus:
+        """Hash the shingles of normalised texts, a block of texts per vectorised pass: the
+        block's code points are hashed as one array and the windows that cross from one text into
+        the next are dropped. With ``sort``, each report's hashes are sorted while still in cache
+        (``sort_docs``). ``workers`` > 1 hashes blocks in that many threads (numpy releases the
+        GIL in its loops; each block writes its own slice)."""
+        lengths = np.fromiter((max(c.shape[0] - k + 1, 0) for c in cps), dtype=np.int64, count=len(cps))
+        offsets = np.zeros(len(cps) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        hashes = np.empty(int(offsets[-1]), dtype=U32)
+
+        def run(s0: int) -> None:
+            chunk = cps[s0 : s0 + block]
+            cp = np.concatenate(chunk) if chunk else np.empty(0, dtype=U32)
             h = shingle_hashes(cp, k)
             if h.shape[0] == 0:
-                lengths[s0 : s0 + len(cps)] = 0
-                continue
-            # drop the windows that cross from one text into the next
-            ends = np.cumsum(nlen)
-            doc = np.repeat(np.arange(len(cps)), nlen)[: h.shape[0]]
-            pos = np.arange(h.shape[0])
-            valid = pos <= ends[doc] - k
-            parts.append(h[valid])
-            lengths[s0 : s0 + len(cps)] = np.maximum(nlen - k + 1, 0)
-        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        hashes = np.concatenate(parts) if parts else np.empty(0, dtype=U32)
-        return cls(hashes=hashes, offsets=offsets)
+                return
+            valid = np.ones(h.shape[0], dtype=bool)
+            end = 0
+            for c in chunk:
+                end += c.shape[0]
+                valid[max(end - k + 1, end - c.shape[0]) : end] = False
+            out = hashes[offsets[s0] : offsets[s0 + len(chunk)]]
+            np.compress(valid, h, out=out)
+            if sort:
+                for i in range(s0, s0 + len(chunk)):
+                    hashes[offsets[i] : offsets[i + 1]].sort()
+
+        starts = range(0, len(cps), block)
+        if workers > 1 and len(cps) > block:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(run, starts))
+        else:
+            for s0 in starts:
+                run(s0)
+        return cls(hashes=hashes, offsets=offsets, sorted=sort)
 
     @classmethod
     def from_parts(cls, parts) -> Corpus:
@@ -234,7 +267,11 @@ def common_hashes(corpus: Corpus, params: Params) -> np.ndarray:
         rng = np.random.default_rng(params.seed)
         chosen = np.sort(rng.choice(n, size=params.df_sample, replace=False)).tolist()
         scaled = max(2, math.ceil(limit * params.df_sample / n))
-    sample = np.concatenate([unique_sorted(corpus.doc(i)) for i in chosen])
+    uniq = _unique_of_sorted if corpus.sorted else unique_sorted
+    sample = np.concatenate([uniq(corpus.doc(i)) for i in chosen] or [np.empty(0, dtype=U32)])
+    # Only hashes whose bucket (top 22 bits) reaches the limit can; count those exactly.
+    buckets = np.bincount(sample >> U32(10), minlength=1 << 22)
+    sample = sample[buckets[sample >> U32(10)] >= scaled]
     values, counts = np.unique(sample, return_counts=True)
     return values[counts >= scaled].astype(U32)
 
@@ -248,9 +285,12 @@ def drop_common(h: np.ndarray, common: np.ndarray) -> np.ndarray:
 
 
 def unique_sorted(h: np.ndarray) -> np.ndarray:
-    if h.shape[0] == 0:
-        return h
-    s = np.sort(h)
+    return _unique_of_sorted(np.sort(h))
+
+
+def _unique_of_sorted(s: np.ndarray) -> np.ndarray:
+    if s.shape[0] == 0:
+        return s
     keep = np.empty(s.shape[0], dtype=bool)
     keep[0] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
@@ -306,10 +346,11 @@ _BAND_MULT = np.array(
 )
 
 
-def _band_keys(sig: np.ndarray, start: int, rows: int) -> np.ndarray:
-    key = np.full(sig.shape[0], ((start + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF, dtype=U64)
+def _band_keys(sig_t: np.ndarray, start: int, rows: int) -> np.ndarray:
+    """Hash of rows start..start+rows of the transposed signatures (one value per report)."""
+    key = np.full(sig_t.shape[1], ((start + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF, dtype=U64)
     for t in range(rows):
-        key ^= sig[:, start + t].astype(U64)
+        key ^= sig_t[start + t].astype(U64)
         key *= _BAND_MULT[t]
         key ^= key >> U64(31)
     return key
@@ -323,7 +364,7 @@ def lsh_candidates(
     ids = np.arange(n, dtype=np.int64) if valid is None else np.flatnonzero(valid).astype(np.int64)
     if ids.shape[0] < 2:
         return np.empty((0, 2), dtype=np.int64)
-    sub = sig[ids]
+    sub = np.ascontiguousarray(sig[ids].T)
     codes = []
     for band in range(bands):
         key = _band_keys(sub, band * rows, rows)
@@ -357,14 +398,13 @@ def lsh_candidates(
 
 
 def intersection_size(a: np.ndarray, b: np.ndarray) -> int:
-    """|a ∩ b| of two sorted unique arrays."""
+    """|a ∩ b| of two sorted unique arrays: merged by a stable sort (two sorted runs merge in
+    linear time), equal neighbours counted."""
     if a.shape[0] == 0 or b.shape[0] == 0:
         return 0
-    if a.shape[0] < b.shape[0]:
-        a, b = b, a
-    idx = np.searchsorted(a, b)
-    idx[idx == a.shape[0]] = 0
-    return int(np.count_nonzero(a[idx] == b))
+    c = np.concatenate((a, b))
+    c.sort(kind="stable")
+    return int(np.count_nonzero(c[1:] == c[:-1]))
 
 
 @dataclass
@@ -393,6 +433,7 @@ class Result:
     empty: int  # reports with no shingle left after common passages are dropped
     sets: object = None  # the filtered shingle sets (index → sorted array)
     timings: dict = field(default_factory=dict)
+    cpu: dict = field(default_factory=dict)
 
 
 class SetCache:
@@ -406,7 +447,8 @@ class SetCache:
     def __getitem__(self, i: int) -> np.ndarray:
         s = self._sets.get(i)
         if s is None:
-            h = unique_sorted(self.corpus.doc(i))
+            d = self.corpus.doc(i)
+            h = _unique_of_sorted(d) if self.corpus.sorted else unique_sorted(d)
             s = h[self.filter.keep(h)]
             self._sets[i] = s
         return s
@@ -515,38 +557,44 @@ def signatures(corpus: Corpus, common: np.ndarray, params: Params):
     bins = params.num_perm
     if bins & (bins - 1):
         raise ValueError("rotation MinHash needs a power-of-two number of permutations")
+    corpus.sort_docs()
     width = 2**32 // bins
     starts = (np.arange(bins, dtype=np.uint64) * width).astype(U32)
-    low = U32(width - 1)
-    per_bin = 12  # expected survivors of the pre-selection per bin
+    cmask = filt.keep  # True where not common
     block = params.chunk
     for s0 in range(0, n, block):
         s1 = min(n, s0 + block)
         nb = s1 - s0
-        h = hashes[offs[s0] : offs[s1]]
-        lens = np.diff(offs[s0 : s1 + 1])
-        # Exact shortcut: the minimum of bin b lies in [start_b, start_b + cut) whenever any
-        # element of the set does; keep only those elements (cut = the whole bin for short
-        # reports), and redo the reports where some bin has no non-common element there.
-        cut = np.minimum(width, (width * per_bin * bins) // np.maximum(lens, 1)).astype(U32)
-        sel = (h & low) < np.repeat(cut, lens)
-        sb = _cumsum0(sel)[offs[s0 : s1 + 1] - offs[s0]]
-        hs = h[sel]
-        keep = filt.keep(hs)
-        bounds = _cumsum0(keep)[sb]
-        hs = hs[keep]
-        got = np.full((nb, bins), MAX32, dtype=U32)
+        # The minimum under rotation b is the successor of start_b in the report's sorted hashes
+        # (wrapping to the first); a common shingle there is skipped for the next one (a few
+        # lookups, not a pass over the report). Reports still unresolved after a few skips, or
+        # whose successor wraps, are redone from their filtered set.
+        first = offs[s0:s1]
+        limit = offs[s0 + 1 : s1 + 1][:, None]
+        pos = np.empty((nb, bins), dtype=np.int64)
         for j in range(nb):
-            part = hs[bounds[j] : bounds[j + 1]]
-            if part.shape[0]:
-                part = np.sort(part)
-                got[j] = part[np.minimum(np.searchsorted(part, starts), part.shape[0] - 1)]
-        ok = ((got - starts[None, :]) < cut[:, None]).all(axis=1)
+            pos[j] = np.searchsorted(hashes[first[j] : limit[j, 0]], starts)
+        pos += first[:, None]
+        inside = pos < limit
+        ok = inside.all(axis=1)
+        got = np.full((nb, bins), MAX32, dtype=U32)
+        for _ in range(6):
+            got[inside] = hashes[pos[inside]]
+            common_hit = inside.copy()
+            common_hit[inside] = ~cmask(got[inside])
+            if not common_hit.any():
+                break
+            pos[common_hit] += 1
+            inside = common_hit & (pos < limit)
+            got[common_hit] = MAX32
+        else:
+            ok &= ~common_hit.any(axis=1)
+        ok &= (got != MAX32).all(axis=1)
         sig[s0:s1] = got
         valid[s0:s1] = ok
         for j in np.flatnonzero(~ok).tolist():
             i = s0 + j
-            full = np.sort(filt_apply(filt, hashes[offs[i] : offs[i + 1]]))
+            full = filt_apply(filt, hashes[offs[i] : offs[i + 1]])  # sorted already
             if full.shape[0]:
                 sig[i] = _successors(full, starts)
                 valid[i] = True
@@ -557,19 +605,27 @@ def signatures(corpus: Corpus, common: np.ndarray, params: Params):
 
 def find_pairs(corpus: Corpus, params: Params = Params()) -> Result:
     """Every pair of reports whose filtered shingle sets have Jaccard ≥ params.threshold (up to the
-    LSH recall), verified exactly."""
+    LSH recall), verified exactly. ``timings`` holds wall seconds per stage, ``cpu`` CPU seconds."""
     import time
 
-    t0 = time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
+
+    def mark():
+        marks.append((time.perf_counter(), time.process_time()))
+
+    if params.method != "affine":
+        corpus.sort_docs()
+    mark()
     common = common_hashes(corpus, params)
-    t1 = time.perf_counter()
+    mark()
     sig, valid, sets = signatures(corpus, common, params)
-    t2 = time.perf_counter()
+    mark()
     bands, rows = params.band_choice()
     cand = lsh_candidates(sig, bands, rows, valid)
-    t3 = time.perf_counter()
+    mark()
     pairs = verify(cand, sets, params.threshold)
-    t4 = time.perf_counter()
+    mark()
+    names = ["sort", "common", "minhash", "lsh", "verify"]
     return Result(
         pairs=pairs,
         candidates=int(cand.shape[0]),
@@ -578,7 +634,8 @@ def find_pairs(corpus: Corpus, params: Params = Params()) -> Result:
         common=common,
         empty=int((~valid).sum()),
         sets=sets,
-        timings={"common": t1 - t0, "minhash": t2 - t1, "lsh": t3 - t2, "verify": t4 - t3},
+        timings={k: marks[i + 1][0] - marks[i][0] for i, k in enumerate(names)},
+        cpu={k: marks[i + 1][1] - marks[i][1] for i, k in enumerate(names)},
     )
 
 
