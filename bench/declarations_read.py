@@ -106,8 +106,10 @@ def main(argv=None) -> int:
 
     t = time.perf_counter()
     latest = latest_submitted_many(chosen)
+    fetch_s = time.perf_counter() - t
     declared = [declared_items(v) for v in latest.values()]
     read_s = time.perf_counter() - t
+    print(f"  (queries and loading {fetch_s:.2f} s, DeclaredItem building {read_s - fetch_s:.2f} s)")
     rows_read = sum(len(x) for x in declared)
     assert len(latest) == len(chosen)
     print(

@@ -322,18 +322,28 @@ def is_blank(raw: dict, kind: Kind) -> bool:
 
 def row_label(kind: Kind, data: dict) -> str:
     parts = []
-    for name in kind.summary or kind.key:
-        spec = kind.field(name)
-        value = data.get(name, "")
+    for spec in _summary_specs(kind):
+        value = data.get(spec.name, "")
+        if value in ("", None):
+            continue
         if spec.type == "choice":
             value = dict(spec.choices).get(value, value)
-        elif spec.type == "area" and value:
+        elif spec.type == "area":
             value = f"{value}平方米"
-        elif spec.type == "money" and value:
+        elif spec.type == "money":
             value = f"{value}元"
-        if value not in ("", None):
-            parts.append(str(value))
-    return f"{short_label(kind)}：{'，'.join(parts) or '（空）'}"
+        parts.append(str(value))
+    return f"{SHORT_LABELS[kind.code]}：{'，'.join(parts) or '（空）'}"
+
+
+_SUMMARY: dict[str, tuple[F, ...]] = {}
+
+
+def _summary_specs(kind: Kind) -> tuple[F, ...]:
+    specs = _SUMMARY.get(kind.code)
+    if specs is None:
+        specs = _SUMMARY[kind.code] = tuple(kind.field(n) for n in (kind.summary or kind.key))
+    return specs
 
 
 SHORT_LABELS = {
