@@ -326,6 +326,15 @@ def stage_record(*, actor, stage: Stage, held_on: date | None = None, ends_on: d
         errors["held_on"] = "日期不能晚于今天"
     if isinstance(held_on, date) and isinstance(ends_on, date) and ends_on < held_on:
         errors["ends_on"] = "截止日期不能早于开始日期"
+    previous = (
+        Stage.objects.filter(case=case, position__lt=stage.position, held_on__isnull=False)
+        .order_by("-position")
+        .first()
+    )
+    if isinstance(held_on, date) and previous is not None and held_on < previous.held_on:
+        errors["held_on"] = (
+            f"日期不能早于上一环节“{previous.get_kind_display()}”的日期（{previous.held_on:%Y-%m-%d}）"
+        )
     if errors:
         raise ValidationError(errors)
     stage.held_on, stage.ends_on = held_on, ends_on

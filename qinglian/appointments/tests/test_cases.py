@@ -66,6 +66,11 @@ def test_a_closed_stage_is_frozen(s):
     motion.refresh_from_db()
     assert motion.is_closed and motion.closed_by == s.org
     with pytest.raises(ValidationError) as exc:
+        services.stage_record(
+            actor=s.org, stage=stage(s.case, "recommendation"), held_on=today - timedelta(days=1)
+        )
+    assert "不能早于上一环节“动议”的日期" in _messages(exc)
+    with pytest.raises(ValidationError) as exc:
         services.stage_record(actor=s.org, stage=motion, held_on=today, decided_by="改动", result="改动")
     assert "已完结固化" in _messages(exc)
     with pytest.raises(ValidationError) as exc:
