@@ -44,7 +44,9 @@ def parse_args(argv=None):
     p.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     p.add_argument("--small", action="store_true", help="5,000 cases, 30 requests per scenario")
     p.add_argument("--seed", type=int, default=20261126)
-    p.add_argument("--explain", action="store_true", help="print each query's time of one request per scenario")
+    p.add_argument(
+        "--explain", action="store_true", help="print each query's time of one request per scenario"
+    )
     _common.add_db_arguments(p)
     args = p.parse_args(argv)
     if args.small:
@@ -99,7 +101,7 @@ def load(args, t: dict) -> list[str]:
                 number=number, departing_id=cid, departing_name=name, departing_post="局长", unit_id=unit_id,
                 successor_id=sid, successor_name=sname, reason=rng.choice(["transfer", "promotion", "retirement"]),
                 departed_on=departed, due_on=departed + timedelta(days=30), checklist=checklist, status=status,
-                status_changed_at=now, created_at=now, search_text=f"{number} {name} 局长 {sname} {unit_name}"[:500],
+                status_changed_at=now, created_at=now, search_text=f"{number} {name} 局长 {sname} {unit_name}".lower()[:500],
                 signer_name=sname if status != "open" else "", signed_on=departed + timedelta(days=10)
                 if status != "open" else None,
             ))  # fmt: skip

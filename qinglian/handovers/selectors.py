@@ -6,13 +6,12 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from qinglian.accounts.scopes import has_capability, scope
-from qinglian.handovers.models import AuditFinding, Body, HandoverCase, HandoverItem, HandoverPart
+from qinglian.handovers.models import AuditFinding, Body, HandoverCase, HandoverPart
 
 
 def _with_counts(cases: QuerySet[HandoverCase]) -> QuerySet[HandoverCase]:
     """Per-row figures as correlated subqueries, not joins with GROUP BY: the page's COUNT(*)
     then stays a plain count of cases (Django strips unused non-aggregate annotations)."""
-    open_items = HandoverItem.objects.filter(case=OuterRef("pk"), status=HandoverItem.Status.OPEN)
     findings = (
         AuditFinding.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -21,8 +20,7 @@ def _with_counts(cases: QuerySet[HandoverCase]) -> QuerySet[HandoverCase]:
         .values("n")
     )
     return cases.select_related("unit", "checklist").annotate(
-        n_findings=Coalesce(Subquery(findings, output_field=IntegerField()), 0),
-        has_open_items=Exists(open_items),
+        n_findings=Coalesce(Subquery(findings, output_field=IntegerField()), 0)
     )
 
 
@@ -33,8 +31,9 @@ def case_list(*, viewer, capability: str = "handovers.view", filters: dict | Non
     q = units_q if units_q is not None else scope(viewer, capability).units_q("unit__")
     cases = HandoverCase.objects.filter(q)
     text = " ".join(str(f.get("q") or "").split())[:50]
-    for token in text.split(" ") if text else []:
-        cases = cases.filter(search_text__icontains=token)
+    for token in text.lower().split(" ") if text else []:
+        # search_text is stored lower-cased: a plain LIKE, no UPPER() over every row (bench/handovers_list.py)
+        cases = cases.filter(search_text__contains=token)
     if f.get("status") in HandoverCase.Status.values:
         cases = cases.filter(status=f["status"])
     if f.get("reason"):

@@ -171,7 +171,7 @@ def _next_number(year: int) -> str:
 
 def _search_text(case: HandoverCase) -> str:
     parts = [case.number, case.departing_name, case.departing_post, case.successor_name, case.unit.name]
-    return " ".join(p for p in parts if p)[:500]
+    return " ".join(p for p in parts if p).lower()[:500]
 
 
 @transaction.atomic

@@ -40,6 +40,8 @@ from qinglian.people.access import access_cadre
 from qinglian.people.models import Cadre, Unit
 from qinglian.people.selectors import cadre_search_q, supervising_body
 
+COUNT_CAP = 5000  # a province's departure database is counted no further (narrow the filters instead)
+
 
 def _errors(request, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
@@ -52,7 +54,7 @@ def _errors(request, exc: ValidationError) -> None:
 def case_list(request):
     filters = {k: request.GET.get(k, "") for k in ("q", "status", "reason", "year", "findings", "overdue")}
     cases = selectors.case_list(viewer=request.user, filters=filters)
-    page = paginate(request, cases)
+    page = paginate(request, cases, count_cap=COUNT_CAP)
     return render(request, "handovers/cases.html", {
         "page": page, "filters": filters, "query": query_without_page(request),
         "statuses": HandoverCase.Status.choices, "reasons": DepartureReason.choices,
