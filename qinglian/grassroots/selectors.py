@@ -1,0 +1,59 @@
+"""Reads shared by the pages and the API: scoped lists with a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from qinglian.accounts.scopes import scope
+from qinglian.grassroots.access import visible_q
+from qinglian.grassroots.models import DualPost, Information, Station, TaskList
+
+
+def information_list(*, viewer, status: str = "", station: Station | None = None) -> QuerySet[Information]:
+    rows = Information.objects.filter(visible_q(viewer))
+    if status:
+        rows = rows.filter(status=status)
+    if station is not None:
+        rows = rows.filter(station=station)
+    return (
+        rows.select_related("station", "unit", "submitted_by")
+        .annotate(n_photos=Count("photos"))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def station_list(*, viewer) -> QuerySet[Station]:
+    today = date.today()
+    active = Q(members__until__isnull=True) | Q(members__until__gte=today)
+    return (
+        Station.objects.filter(visible_q(viewer))
+        .select_related("unit", "unit__parent")
+        .annotate(n_members=Count("members", filter=active, distinct=True))
+        .order_by("unit__path")
+    )
+
+
+def dual_post_list(*, viewer) -> QuerySet[DualPost]:
+    return (
+        DualPost.objects.filter(scope(viewer, "grassroots.view").units_q("village__"))
+        .select_related("cadre", "village")
+        .annotate(n_open=Count("duties", filter=Q(duties__workitem__status="open")))
+        .order_by("village__path", "-since")
+    )
+
+
+def task_completion(*, viewer, year: int, today: date) -> QuerySet[TaskList]:
+    """Per unit: tasks, done, done late, overdue (one query)."""
+    return (
+        TaskList.objects.filter(visible_q(viewer), year=year)
+        .select_related("unit")
+        .annotate(
+            n_total=Count("tasks"),
+            n_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+            n_overdue=Count("tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_date__lt=today)),
+            n_own=Count("tasks", filter=Q(tasks__common__isnull=True)),
+        )
+        .order_by("unit__path")
+    )
