@@ -20,3 +20,7 @@ class ConductConfig(AppConfig):
         nav_register(NavEntry("监督业务", "八小时外监督", "conduct:home", "conduct.view", 54))
         nav_register(NavEntry("工作台", "婚丧喜庆报备", "conduct:my_events", "conduct.own", 30))
         post_migrate.connect(_sync_defaults, sender=self)
+
+        from qinglian.conduct.profile_sections import register as register_profile_sections
+
+        register_profile_sections()

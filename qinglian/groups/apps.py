@@ -27,6 +27,10 @@ class GroupsConfig(AppConfig):
         nav_register(NavEntry("监督业务", "分类监督分组", "groups:list", "groups.view", 50))
         post_migrate.connect(_sync_defaults, sender=self)
 
+        from qinglian.groups.profile_sections import register as register_profile_sections
+
+        register_profile_sections()
+
         from qinglian.people.signals import cadres_changed
 
         cadres_changed.connect(_on_cadres_changed, dispatch_uid="qinglian.groups.membership")

@@ -11,7 +11,7 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.scopes import has_capability
 from qinglian.core.forms import add_service_errors, form_status
 from qinglian.core.pagination import paginate, query_without_page
-from qinglian.people import cadre_services, selectors
+from qinglian.people import cadre_services, profile, selectors
 from qinglian.people.access import access_cadre
 from qinglian.people.cadre_forms import CadreForm, RelativeForm
 from qinglian.people.forms import CadreFilterForm
@@ -72,6 +72,7 @@ def cadre_detail(request, cadre_id: int):
             "can_manage": has_capability(request.user, "people.manage"),
             "can_reveal": has_capability(request.user, "idnumber.reveal"),
             "can_archive": has_capability(request.user, "archive.view"),
+            "sections": profile.sections_for(request.user, cadre),
         },
     )
 

@@ -59,6 +59,8 @@ def test_render_units_cuts_one_pdf_per_unit_with_each_cards_pages(batch, tree):
     assert _pages(pdfs[tree.dept_a1.pk]) == 3 and _pages(pdfs[tree.dept_a2.pk]) == 1
     assert _pages(pdfs[tree.dept_a3.pk]) >= 3  # two cards, the long one on two pages or more
     assert all(pdf.startswith(b"%PDF-") for pdf in pdfs.values())
+    # The QR code (one pixel per module) is scaled up without interpolation: sharp edges in print.
+    assert b"/Interpolate false" in pdfs[tree.dept_a2.pk]
 
 
 def test_background_task_prints_per_unit_in_chunks_with_progress(batch, tree, monkeypatch):
