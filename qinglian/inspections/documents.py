@@ -49,3 +49,22 @@ def commitment(*, inspector, kind_label: str, issuing_unit, on_date: date) -> Of
     body = [f"本人{inspector.cadre.name}，现就参加巡察工作郑重承诺：", *promises,
             "如有违反，自愿接受组织处理。", "承诺人（签名）：            "]  # fmt: skip
     return OfficialDocument(title=kind_label, body=body, issuing_body=issuing_unit.name, date=on_date)
+
+
+MONTHLY = "inspections.monthly_record"
+
+
+@document_template(MONTHLY, name="巡察整改督导/推进会记录")
+def monthly_record(
+    *, organiser, kind_label: str, held_on: date, text: str, open_items: list
+) -> OfficialDocument:
+    body: list = [p for p in text.splitlines() if p.strip()] or [text]
+    if open_items:
+        body.append(Table(
+            header=["序号", "责任单位", "问题", "整改期限", "当前状态"],
+            rows=[[str(i), r.owner_unit.name, r.problem[:80], r.deadline.isoformat(), r.get_status_display()]
+                  for i, r in enumerate(open_items, 1)],
+            caption=f"尚未验收销号的整改事项（共{len(open_items)}项）",
+        ))  # fmt: skip
+    return OfficialDocument(title=f"{held_on.year}年{held_on.month}月{kind_label}", body=body,
+                            issuing_body=organiser.name, date=held_on)  # fmt: skip

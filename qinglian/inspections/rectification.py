@@ -164,9 +164,22 @@ def monthly_record(
         raise ValidationError({"kind": "类型无效"})
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "日期不能晚于今天"})
+    from qinglian.documents.services import document_generate
+    from qinglian.inspections.documents import MONTHLY
+
+    text = clean_text(text, "text", "内容")
+    open_items = list(
+        Rectification.objects.filter(round__organiser=organiser).exclude(status=Rectification.Status.ACCEPTED)
+        .select_related("owner_unit").order_by("deadline", "pk")[:200]
+    )  # fmt: skip
+    docs = document_generate(
+        actor=None, template=MONTHLY, formats=("docx",), issuing_unit=organiser,
+        data={"organiser": organiser, "kind_label": MonthlyRecord.Kind(kind).label, "held_on": held_on, "text": text,
+              "open_items": open_items},
+    )  # fmt: skip
     rec = MonthlyRecord.objects.create(
-        kind=kind, organiser=organiser, month=month_start(held_on), held_on=held_on,
-        text=clean_text(text, "text", "内容"), recorded_by=actor, recorded_at=timezone.now(),
+        kind=kind, organiser=organiser, month=month_start(held_on), held_on=held_on, text=text,
+        document=docs[0], recorded_by=actor, recorded_at=timezone.now(),
     )  # fmt: skip
     audit_record(actor=actor, action="inspections.monthly.record", obj=rec, unit_id=organiser.pk, request=request,
                  extra={"kind": kind})  # fmt: skip

@@ -97,7 +97,7 @@ def test_monthly_supervision_and_meeting_records(office, tree):
     today = timezone.localdate()
     rec = rectification.monthly_record(actor=office, organiser=tree.county_a, kind="meeting", held_on=today,
                                        text="整改推进会：听取三家单位整改进展")  # fmt: skip
-    assert rec.month == today.replace(day=1)
+    assert rec.month == today.replace(day=1) and rec.document.template == "inspections.monthly_record"
     with pytest.raises(ValidationError):  # the circular is generated, not typed
         rectification.monthly_record(
             actor=office, organiser=tree.county_a, kind="circular", held_on=today, text="x"
