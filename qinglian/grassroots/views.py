@@ -341,7 +341,7 @@ def power_edit(request):
 def _village_heads(user):
     s = scope(user, "grassroots.manage")
     return Cadre.objects.filter(s.units_q("unit__"), unit__kind=UnitKind.VILLAGE, status="serving").select_related(
-        "unit").order_by("unit__path", "name")[:500]  # fmt: skip
+        "unit").order_by("unit__path", "name")  # fmt: skip
 
 
 @capability_required("grassroots.view")
@@ -352,7 +352,7 @@ def dual_posts(request):
     if can_manage:
         form = DualPostForm(request.POST or None)
         form.fields["cadre"].widget.choices = [
-            (c.pk, f"{c.name}（{c.unit.name}）") for c in _village_heads(request.user)
+            (c.pk, f"{c.name}（{c.unit.name}）") for c in _village_heads(request.user)[:500]
         ]
         if request.method == "POST" and form.is_valid():
             cadre = _village_heads(request.user).filter(pk=form.cleaned_data["cadre"]).first()

@@ -125,7 +125,9 @@ def test_triage_into_archive_files_sealed_colourless_unverified_information(net)
     event = AuditEvent.objects.filter(action="grassroots.information.triage").get()
     assert event.extra["outcome"] == "archive" and event.extra["decided_by"] == "李书记"
     with pytest.raises(ValidationError):  # once only
-        services.information_triage(actor=net.committee, information=info, outcome="clue", decided_by="李书记")
+        services.information_triage(
+            actor=net.committee, information=info, outcome="clue", decided_by="李书记"
+        )
 
 
 def test_triage_into_a_clue_goes_through_intake(net):
@@ -147,7 +149,9 @@ def test_triage_into_a_referral_sheet(net, tree):
 
     from django.utils import timezone
 
-    info = _submit(net, category="village_affairs", title="村道路灯损坏无人修", content="村道路灯坏了两个月。")
+    info = _submit(
+        net, category="village_affairs", title="村道路灯损坏无人修", content="村道路灯坏了两个月。"
+    )
     with pytest.raises(ValidationError):
         services.information_triage(actor=net.committee, information=info, outcome="referral", decided_by="李书记",
                                     department=tree.dept_a3)  # no reply date  # fmt: skip
@@ -168,25 +172,25 @@ def _at(y, m, d):
 def test_dual_post_schedules_follow_the_year_and_half_year(net, tree):
     from qinglian.workitems.models import WorkItem
 
-    with _at(2026, 1, 5):
-        holder = services.dual_post_register(actor=net.committee, cadre=net.head, since=date(2025, 12, 1))
+    with _at(2027, 1, 5):
+        holder = services.dual_post_register(actor=net.committee, cadre=net.head, since=date(2026, 12, 1))
         assert services.dual_post_schedule() == 4
         assert services.dual_post_schedule() == 0  # idempotent
         duties = {d.duty: d for d in holder.duties.select_related("workitem")}
-        assert duties["personal_matters"].due_date == date(2026, 3, 31)
+        assert duties["personal_matters"].due_date == date(2027, 3, 31)
         assert duties["personal_matters"].workitem.assignee_unit == tree.village
-        assert duties["hearing"].period == "2026H1" and duties["hearing"].due_date == date(2026, 6, 30)
+        assert duties["hearing"].period == "2027H1" and duties["hearing"].due_date == date(2027, 6, 30)
         assert duties["hearing"].workitem.assignee_unit == tree.township
         assert duties["talk"].workitem.assignee_unit == tree.t1_committee
-        assert duties["accountability"].due_date == date(2026, 12, 31)
-    with _at(2026, 7, 1):
+        assert duties["accountability"].due_date == date(2027, 12, 31)
+    with _at(2027, 7, 1):
         assert services.dual_post_schedule() == 1
-        assert holder.duties.filter(period="2026H2", duty="hearing").exists()
-    with _at(2027, 1, 4):
+        assert holder.duties.filter(period="2027H2", duty="hearing").exists()
+    with _at(2028, 1, 4):
         assert services.dual_post_schedule() == 4
-        assert holder.duties.filter(period="2027").count() == 3
-    with _at(2027, 2, 1):
-        services.dual_post_end(actor=net.committee, holder=holder, until=date(2027, 2, 1))
+        assert holder.duties.filter(period="2028").count() == 3
+    with _at(2028, 2, 1):
+        services.dual_post_end(actor=net.committee, holder=holder, until=date(2028, 2, 1))
         assert not WorkItem.objects.filter(kind="grassroots.dual_post", status="open",
                                            object_id=holder.pk).exists()  # fmt: skip
         assert services.dual_post_schedule() == 0
@@ -195,7 +199,7 @@ def test_dual_post_schedules_follow_the_year_and_half_year(net, tree):
 
 def test_dual_role_flag_on_the_register_enrols_the_village_head(net, make_cadre):
     flagged = make_cadre(net.village2, "赵主任", is_dual_role=True)
-    with _at(2026, 3, 2):
+    with _at(2027, 3, 2):
         assert services.dual_post_schedule() == 4
         assert services.dual_post_schedule() == 0
     assert DualPostDuty.objects.filter(holder__cadre=flagged).count() == 4
@@ -203,21 +207,27 @@ def test_dual_role_flag_on_the_register_enrols_the_village_head(net, make_cadre)
 
 def test_dual_post_only_for_village_heads_in_scope(net, tree, make_cadre):
     with pytest.raises(ValidationError):
-        services.dual_post_register(actor=net.committee, cadre=make_cadre(tree.dept_a3, "局长"), since=date(2025, 1, 1))
+        services.dual_post_register(
+            actor=net.committee, cadre=make_cadre(tree.dept_a3, "局长"), since=date(2026, 1, 1)
+        )
     with pytest.raises(PermissionDenied):
-        services.dual_post_register(actor=net.outsider, cadre=net.head, since=date(2025, 1, 1))
+        services.dual_post_register(actor=net.outsider, cadre=net.head, since=date(2026, 1, 1))
 
 
 def test_task_list_completion(net, tree):
-    with _at(2026, 5, 10):
-        tl = services.tasklist_create(actor=net.committee, year=2026, unit=tree.village)
+    with _at(2027, 5, 10):
+        tl = services.tasklist_create(actor=net.committee, year=2027, unit=tree.village)
         assert tl.tasks.count() == 20
-        own = services.task_add(actor=net.committee, task_list=tl, title="督促整改村道路灯", due_date=date(2026, 6, 30))
+        own = services.task_add(
+            actor=net.committee, task_list=tl, title="督促整改村道路灯", due_date=date(2027, 6, 30)
+        )
         with pytest.raises(ValidationError):
-            services.tasklist_create(actor=net.committee, year=2026, unit=tree.village)
+            services.tasklist_create(actor=net.committee, year=2027, unit=tree.village)
         with pytest.raises(ValidationError):
-            services.tasklist_create(actor=net.committee, year=2026, unit=tree.dept_a3)  # no station, not a body
-        services.tasklist_create(actor=net.committee, year=2026, unit=tree.t1_committee)
+            services.tasklist_create(
+                actor=net.committee, year=2027, unit=tree.township
+            )  # no station, not a body
+        services.tasklist_create(actor=net.committee, year=2027, unit=tree.t1_committee)
         first = tl.tasks.filter(common__number=1).get()
         with pytest.raises(ValidationError):
             services.task_complete(actor=net.officer1, task=first, evidence="  ")
@@ -227,14 +237,14 @@ def test_task_list_completion(net, tree):
         with pytest.raises(PermissionDenied):
             services.task_complete(actor=net.outsider, task=own, evidence="不是本县")
         services.task_complete(actor=net.committee, task=own, evidence="已整改")
-        rows = {t.unit: t for t in task_completion(viewer=net.committee, year=2026, today=date(2026, 5, 10))}
+        rows = {t.unit: t for t in task_completion(viewer=net.committee, year=2027, today=date(2027, 5, 10))}
         v = rows[tree.village]
         assert (v.n_total, v.n_done, v.n_own, v.n_overdue) == (21, 2, 1, 4)  # Q1's five tasks, one done
         assert rows[tree.t1_committee].n_done == 0
-        assert [t.unit for t in task_completion(viewer=net.officer1, year=2026, today=date(2026, 5, 10))] == [
+        assert [t.unit for t in task_completion(viewer=net.officer1, year=2027, today=date(2027, 5, 10))] == [
             tree.village
         ]
-        assert list(task_completion(viewer=net.outsider, year=2026, today=date(2026, 5, 10))) == []
+        assert list(task_completion(viewer=net.outsider, year=2027, today=date(2027, 5, 10))) == []
     assert Task.objects.get(pk=first.pk).done_by == net.officer1
 
 
@@ -260,10 +270,16 @@ def test_power_list_ships_11_areas_45_powers_and_revisions_keep_old_versions(net
             for p in v1.powers.all()]  # fmt: skip
     rows[0]["name"] = "村级重大事项“四议两公开”决策（修订）"
     with pytest.raises(PermissionDenied):
-        services.power_list_revise(actor=net.officer1, rows=rows, note="修订", effective_from=date(2026, 1, 1))
-    v2 = services.power_list_revise(actor=net.committee, rows=rows, note="修订第1项", effective_from=date(2026, 1, 1))
+        services.power_list_revise(
+            actor=net.officer1, rows=rows, note="修订", effective_from=date(2026, 1, 1)
+        )
+    v2 = services.power_list_revise(
+        actor=net.committee, rows=rows, note="修订第1项", effective_from=date(2026, 1, 1)
+    )
     assert v2.number == 2 and services.power_list_current(date(2026, 6, 1)) == v2
     assert services.power_list_current(date(2025, 6, 1)) == v1
     assert v1.powers.get(number=1).name == "村级重大事项“四议两公开”决策"
     with pytest.raises(ValidationError):
-        services.power_list_revise(actor=net.committee, rows=rows + rows[:1], note="重复", effective_from=date(2026, 2, 1))
+        services.power_list_revise(
+            actor=net.committee, rows=rows + rows[:1], note="重复", effective_from=date(2026, 2, 1)
+        )
