@@ -307,40 +307,49 @@ def main(argv=None) -> int:
     gc.collect()
 
     # ours: normalisation (the shingles are the windows of the normalised code points) is timed on
-    # its own; the figure compared with datasketch runs from those shingles to verified pairs
+    # its own; the figure compared with datasketch runs from those shingles to verified pairs.
+    # Run once with one thread and, with --workers N > 1, once more hashing in N threads.
     c0 = time.process_time()
     t0 = time.perf_counter()
     cps = S.normal_codepoints(texts)
     tn = time.perf_counter()
     cn = time.process_time()
-    corpus = S.Corpus.from_codepoints(cps, params.shingle, sort=True, workers=args.workers)
-    t1 = time.perf_counter()
-    ch = time.process_time()
-    res = S.find_pairs(corpus, params)
-    t2 = time.perf_counter()
-    ours_time = t2 - tn
-    ours_cpu = time.process_time() - cn
     norm_time, norm_cpu = tn - t0, cn - c0
+    print(f"  ours: normalising the texts {norm_time:.2f} s (CPU {norm_cpu:.2f} s)", flush=True)
+    runs = {}
+    for workers in sorted({1, args.workers}):
+        gc.collect()
+        c1 = time.process_time()
+        t1 = time.perf_counter()
+        corpus = S.Corpus.from_codepoints(cps, params.shingle, sort=True, workers=workers)
+        t2 = time.perf_counter()
+        c2 = time.process_time()
+        res = S.find_pairs(corpus, params)
+        t3 = time.perf_counter()
+        runs[workers] = (t3 - t1, time.process_time() - c1, res)
+        print(
+            f"  ours ({workers} thread(s)): shingle hashing and sorting {t2 - t1:.2f} s, "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items())
+        )
+        print(
+            f"  ours ({workers} thread(s)), CPU: shingle hashing and sorting {c2 - c1:.2f} s, "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in res.cpu.items())
+        )
+        print(
+            f"  ours ({workers} thread(s)): {t3 - t1:.2f} s from shingles to pairs (CPU {runs[workers][1]:.2f} s), "
+            f"bands {res.bands} × rows {res.rows}, {res.candidates:,} candidates, {len(res.pairs):,} pairs, "
+            f"{res.common.shape[0]:,} common shingles, {res.empty} reports left empty",
+            flush=True,
+        )
     del cps
-    print(
-        f"  ours: normalising the texts {norm_time:.2f} s (CPU {norm_cpu:.2f} s), shingle hashing and sorting {t1 - tn:.2f} s, "
-        + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items())
-    )
-    print(
-        f"  ours, CPU: shingle hashing and sorting {ch - cn:.2f} s, "
-        + ", ".join(f"{k} {v:.2f} s" for k, v in res.cpu.items())
-    )
-    print(
-        f"  ours: {ours_time:.2f} s from shingles to pairs (CPU {ours_cpu:.2f} s), bands {res.bands} × rows {res.rows}, "
-        f"{res.candidates:,} candidates, {len(res.pairs):,} pairs, {res.common.shape[0]:,} common shingles, "
-        f"{res.empty} reports left empty",
-        flush=True,
-    )
+    ours_time, ours_cpu, res = runs[1]
+    best = min(runs)
+    best = min(runs, key=lambda w: runs[w][0])
     affine = None
     if args.affine:
         t = time.perf_counter()
         res_aff = S.find_pairs(corpus, S.Params(threshold=args.threshold, method="affine"))
-        affine = (time.perf_counter() - t + (t1 - tn), res_aff)
+        affine = (time.perf_counter() - t, res_aff)
         print(f"  ours (affine permutations): {affine[0]:.2f} s, {len(res_aff.pairs):,} pairs", flush=True)
 
     sets = S.SetCache(corpus, res.common)
@@ -364,6 +373,12 @@ def main(argv=None) -> int:
         return r_planted, r_exact, precision
 
     rows = []
+    for workers, (w_time, _, w_res) in runs.items():
+        if workers != 1:
+            rw = score(w_res.pairs)
+            rows.append([f"ours (rotations, {workers} hashing threads)", f"{w_time:.1f}", f"{w_res.bands}×{w_res.rows}",
+                         f"{w_res.candidates:,}", f"{len(w_res.pairs):,}", f"{rw[0]:.4f}", f"{rw[1]:.4f}",
+                         f"{rw[2]:.4f}"])  # fmt: skip
     r = score(res.pairs)
     rows.append(
         [
@@ -435,9 +450,12 @@ def main(argv=None) -> int:
         speed = ds_time / ours_time
         ok = speed >= 10 and r[0] >= 0.95 and r[1] >= 0.95 and r[2] >= 0.95
         print(
-            f"\n  speed-up {speed:.1f}× wall, {ds_cpu / ours_cpu:.1f}× CPU (bar 10×); "
-            f"verdict: {'MET' if ok else 'NOT MET'}"
+            f"\n  speed-up, one thread: {speed:.1f}× wall, {ds_cpu / ours_cpu:.1f}× CPU; with our text "
+            f"normalisation counted too: {ds_time / (ours_time + norm_time):.1f}× wall (bar 10×)"
         )
+        if best != 1:
+            print(f"  speed-up, {best} hashing threads: {ds_time / runs[best][0]:.1f}× wall")
+        print(f"  verdict (one thread, wall): {'MET' if ok else 'NOT MET'}")
     print(f"  load average at the end: {_common.machine()['load']}")
     return 0
 

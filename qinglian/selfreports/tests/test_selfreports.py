@@ -194,9 +194,12 @@ def plant(tree, office, people):
 
 @pytest.fixture
 def noise(tree, office, make_cadre):
+    """22 other cadres' reports: their own words and the same quotation (so it is common)."""
     for i in range(22):
         make_cadre(tree.dept_a3, f"干部{i:02d}")
-        upload(office, tree.dept_a3, [(f"2023年干部{i:02d}.txt", report_text(100 + i).encode())])
+    upload(
+        office, tree.dept_a3, [(f"2023年干部{i:02d}.txt", report_text(100 + i).encode()) for i in range(22)]
+    )
     return 22
 
 
@@ -220,7 +223,8 @@ def test_detection_finds_cross_year_cross_person_and_partial_but_not_the_quotati
     cross = next(
         p for k, p in pairs.items() if {(k[0], k[1]), (k[2], k[3])} == {("李强", 2023), ("王芳", 2023)}
     )
-    assert not cross.same_person and cross.jaccard > 0.9 and cross.share_a > 0.9
+    # the shared quotation is not counted as copied text: 900 of the 1,274 characters are
+    assert not cross.same_person and cross.jaccard > 0.9 and 0.65 < cross.share_a < 0.75
 
 
 def test_threshold_comes_from_the_rule_registry(start, tree, office, people, noise, make_user):
