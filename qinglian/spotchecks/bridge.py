@@ -46,22 +46,7 @@ def version_ref(version) -> str:
 
 
 def latest_submitted_many(cadre_ids) -> dict:
-    """cadre_id -> the latest submitted version with its items prefetched (two queries for any
-    number of cadres; `declared_items` then reads the prefetched items). A batch counterpart of
-    `latest_submitted` for the comparison of thousands of checks.
-    TODO(declarations): move into declarations.selectors as part of the contract."""
-    from django.db.models import Max
+    """cadre_id -> the latest submitted version, items prefetched (a fixed number of queries)."""
+    from qinglian.declarations.selectors import latest_submitted_many as _many
 
-    from qinglian.declarations.models import Declaration
-
-    ids = list(cadre_ids)
-    if not ids:
-        return {}
-    submitted = Declaration.objects.filter(cadre_id__in=ids, status=Declaration.Status.SUBMITTED)
-    latest = submitted.values("cadre_id").annotate(v=Max("version"))
-    wanted = {(row["cadre_id"], row["v"]) for row in latest}
-    out = {}
-    for d in submitted.filter(version__in={v for _, v in wanted}).prefetch_related("items"):
-        if (d.cadre_id, d.version) in wanted:
-            out[d.cadre_id] = d
-    return out
+    return _many(cadre_ids)

@@ -78,8 +78,14 @@ def tolerances(on: date | None = None) -> Tolerances:
 
 
 def _population(scope_unit: Unit, on: date) -> list[tuple[int, int]]:
-    qs = bridge.reporters(on).filter(unit__path__startswith=scope_unit.path)
-    return list(qs.values_list("id", "unit_id"))
+    """(cadre_id, unit_id) of the reporters in scope, fetched by the driver in one go (no ORM rows)."""
+    from django.db import connection
+
+    qs = bridge.reporters(on).filter(unit__path__startswith=scope_unit.path).values_list("id", "unit_id")
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _insert_sample(rnd: SampleRound, cadre_ids: list[int], units: dict[int, int], actor, now) -> int:
