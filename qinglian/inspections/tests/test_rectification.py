@@ -108,3 +108,11 @@ def test_disclosure_names_units_and_problems_never_people(item, fed_back):
     text = rectification.disclosure_text(fed_back)
     assert "甲县教育局" in text and "专项资金分配未经集体研究" in text
     assert "钱局长" not in text and "赵六" not in text
+
+
+def test_the_scheduled_task_issues_the_months_circulars(item, tree):
+    from qinglian.inspections.tasks import monthly_circulars
+
+    with time_machine.travel(date(2026, 8, 3)):
+        assert monthly_circulars.call() == 1
+        assert MonthlyRecord.objects.get(kind="circular", month=date(2026, 8, 1)).overdue_count == 1
