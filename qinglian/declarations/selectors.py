@@ -132,15 +132,35 @@ def latest_submitted_many(
         if as_of is not None:
             submitted = submitted.filter(submitted_at__lte=as_of)
         later = submitted.filter(cadre=OuterRef("cadre"), version__gt=OuterRef("version"))
-        latest = submitted.filter(cadre_id__in=part).exclude(Exists(later)).prefetch_related("items")
-        for d in latest:
+        found = {d.pk: d for d in submitted.filter(cadre_id__in=part).exclude(Exists(later))}
+        rows: dict[int, list[ItemRow]] = {pk: [] for pk in found}
+        # Plain rows, not model instances: a third of the time at 10,000 reports (bench/declarations_read.py).
+        for row in Item.objects.filter(declaration_id__in=list(found)).values_list(
+            "pk", "declaration_id", "kind", "position", "data"
+        ):
+            rows[row[1]].append(ItemRow(*row))
+        for pk, d in found.items():
+            d.item_rows = rows[pk]
             out[d.cadre_id] = d
     return out
 
 
-def items_of(version: Declaration) -> list[Item]:
-    prefetched = "items" in getattr(version, "_prefetched_objects_cache", {})
-    items = version.items.all() if prefetched else version.items.order_by()
+@dataclass(frozen=True)
+class ItemRow:
+    """An item as read in bulk (same attributes as Item for `declared_items`)."""
+
+    pk: int
+    declaration_id: int
+    kind: str
+    position: int
+    data: dict
+
+
+def items_of(version: Declaration) -> list:
+    items = getattr(version, "item_rows", None)
+    if items is None:
+        prefetched = "items" in getattr(version, "_prefetched_objects_cache", {})
+        items = version.items.all() if prefetched else version.items.order_by()
     return sorted(items, key=lambda i: (KIND_ORDER.get(i.kind, 99), i.position, i.pk))
 
 

@@ -107,6 +107,26 @@ def test_impossible_values_get_chinese_messages(kind, changes, field, message):
     assert errors == {field: message}
 
 
+def test_the_fourteen_kinds_of_the_contract():
+    from qinglian.declarations.items import FAMILY_KINDS, PROPERTY_KINDS
+
+    assert FAMILY_KINDS == ("marriage", "passport", "hkmt_permit", "child_foreign_spouse", "child_hkmt_spouse",
+                            "family_abroad", "family_jobs", "family_prosecution")  # fmt: skip
+    assert PROPERTY_KINDS == (
+        "salary",
+        "fees",
+        "real_estate",
+        "securities",
+        "family_business",
+        "overseas_assets",
+    )
+    for kind in KINDS.values():
+        names = {f.name for f in kind.fields}
+        assert set(kind.key) <= names and set(kind.values) <= names and kind.key, kind.code
+    assert KINDS["securities"].key == ("account",) and KINDS["family_business"].key == ("credit_code",)
+    assert KINDS["passport"].key == ("number",) and KINDS["family_jobs"].key == ("relation", "name")
+
+
 def test_values_are_stored_as_plain_json():
     data, errors = clean_row(KINDS["real_estate"], HOUSE, strict=True)
     assert not errors and data["area"] == "98.50" and data["share"] == "100"
@@ -346,6 +366,8 @@ def test_staff_lists_search_paginate_with_a_fixed_number_of_queries(s, tree, cli
     page = client.get("/declarations/", {"status": "missing"}).content.decode()
     assert "王副局长" in page and "乙县副局长" not in page
     assert "更多0" not in client.get("/declarations/", {"status": "missing"}).content.decode()
+    submitted = client.get("/declarations/", {"status": "submitted", "q": "测试0"}).content.decode()
+    assert 'aria-label="查看测试0的最新报告"' in submitted and "王副局长" not in submitted
     found = client.get("/declarations/reports/", {"q": "测试1"}).content.decode()
     assert "测试1" in found and "更多1" not in found
     assert client.get("/declarations/reports/", {"year": "abc", "page": "-4"}).status_code == 200
