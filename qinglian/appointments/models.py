@@ -55,7 +55,10 @@ class AppointmentCase(models.Model):
         verbose_name = "选拔任用纪实"
         verbose_name_plural = "选拔任用纪实"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status"], name="appt_case_unit_status")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="appt_case_unit_status"),
+            models.Index(fields=["created_at"], name="appt_case_created"),  # the list's order
+        ]
 
     def __str__(self):
         return f"{self.unit.name} {self.post_title}"

@@ -40,11 +40,23 @@ def case_list(*, viewer, status: str = "", flagged: bool = False, units_q: Q | N
         qs = qs.filter(status=status)
     if flagged:
         qs = qs.filter(flagged_at__isnull=False)
-    return (
-        qs.select_related("unit")
-        .annotate(n_candidates=Count("candidates", filter=~Q(candidates__status=Candidate.Status.WITHDRAWN)))
-        .order_by("-created_at", "-id")
+    return qs.select_related("unit").order_by("-created_at", "-id")
+
+
+def with_candidate_counts(cases) -> list[AppointmentCase]:
+    """Attach `n_candidates` (not withdrawn) to one page of cases, in one query: counting over the
+    whole scoped set before paginating would group every case of a province."""
+    cases = list(cases)
+    counts = dict(
+        Candidate.objects.filter(case__in=cases)
+        .exclude(status=Candidate.Status.WITHDRAWN)
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for c in cases:
+        c.n_candidates = counts.get(c.pk, 0)
+    return cases
 
 
 def review_list(*, viewer) -> QuerySet[AnnualReview]:

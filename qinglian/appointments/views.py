@@ -59,6 +59,7 @@ def cases(request):
     status = request.GET.get("status", "")
     flagged = request.GET.get("flagged") == "1"
     page = paginate(request, selectors.case_list(viewer=request.user, status=status, flagged=flagged))
+    page.object_list = selectors.with_candidate_counts(page.object_list)
     return render(request, "appointments/cases.html", {
         "page": page, "status": status, "flagged": flagged, "statuses": AppointmentCase.Status.choices,
         "query": query_without_page(request), "can_manage": scope(request.user, MANAGE).is_empty is False,
