@@ -44,7 +44,9 @@ def parse_args(argv=None):
     p.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     p.add_argument("--small", action="store_true", help="5,000 cases, 30 requests per scenario")
     p.add_argument("--seed", type=int, default=20261127)
-    p.add_argument("--explain", action="store_true", help="print each query's time of one request per scenario")
+    p.add_argument(
+        "--explain", action="store_true", help="print each query's time of one request per scenario"
+    )
     _common.add_db_arguments(p)
     args = p.parse_args(argv)
     if args.small:
