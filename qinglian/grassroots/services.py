@@ -598,7 +598,7 @@ def can_complete(user, task_list: TaskList) -> bool:
 def task_complete(*, actor, task: Task, evidence: str, request=None) -> Task:
     """Mark a task done with its evidence (完成情况与佐证): by the unit's own people or its manager."""
     task = Task.objects.select_for_update().select_related("task_list__unit").get(pk=task.pk)
-    if actor is None or not can_complete(actor, task.task_list):
+    if actor is not None and not can_complete(actor, task.task_list):  # None: the system (demo, imports)
         raise PermissionDenied("您无权办理该任务")
     if task.done_at is not None:
         raise ValidationError({"evidence": "该任务已完成"})
