@@ -110,10 +110,8 @@ def generate(*, users: dict, seed: int = 20261126, today=None) -> Summary:
     before = DualPost.objects.count()
     for v in villages:
         if v.parent and v.parent.code == "QL-DH-T01" and v.pk in heads:
-            try:
+            if not DualPost.objects.filter(village=v, until__isnull=True).exists():
                 services.dual_post_register(actor=None, cadre=heads[v.pk], since=today - timedelta(days=400))
-            except Exception:  # noqa: BLE001  (already registered)
-                continue
     summary.duties = services.dual_post_schedule(today)
     summary.dual_posts = DualPost.objects.count() - before
     # Task lists for 清溪镇.
