@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from qinglian.accounts.scopes import scope
 from qinglian.grassroots.access import visible_q
@@ -25,7 +26,7 @@ def information_list(*, viewer, status: str = "", station: Station | None = None
 
 
 def station_list(*, viewer) -> QuerySet[Station]:
-    today = date.today()
+    today = timezone.localdate()
     active = Q(members__until__isnull=True) | Q(members__until__gte=today)
     return (
         Station.objects.filter(visible_q(viewer))
