@@ -110,7 +110,9 @@ def generate(*, users: dict, seed: int = 20261128, years=(2023, 2024, 2025)) -> 
             else:
                 texts[year] = _report(rnd, cadre, year, "shuzhi")
         files = [(f"{year}年{cadre.name}述职述廉报告.txt", t.encode()) for year, t in texts.items()]
-        result = services.reports_upload(actor=office, unit=cadre.unit, kind="shuzhi", files=files)
+        result = services.reports_upload(
+            actor=office, unit=cadre.unit, kind="shuzhi", files=files, cadre=cadre
+        )
         out.reports += len(result.stored) + len(result.unread)
     year = years[-1]
     source = _report(rnd, copied, year, "duizhao")
@@ -124,11 +126,13 @@ def generate(*, users: dict, seed: int = 20261128, years=(2023, 2024, 2025)) -> 
         else:
             text = source if cadre is copied else _report(rnd, cadre, year, "duizhao")
         files = [(f"{year}年{cadre.name}民主生活会对照检查材料.txt", text.encode())]
-        result = services.reports_upload(actor=office, unit=cadre.unit, kind="duizhao", files=files)
+        result = services.reports_upload(
+            actor=office, unit=cadre.unit, kind="duizhao", files=files, cadre=cadre
+        )
         out.reports += len(result.stored)
     locked = extract.CFB_MAGIC + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 2048
     last = leaders[-1]
-    result = services.reports_upload(actor=office, unit=last.unit, kind="duizhao",
+    result = services.reports_upload(actor=office, unit=last.unit, kind="duizhao", cadre=last,
                                      files=[(f"{years[0]}年{last.name}对照检查材料（加密）.docx", locked)])  # fmt: skip
     out.unread += len(result.unread)
     out.reports += len(result.unread)
