@@ -60,6 +60,7 @@ def test_staff_in_scope_list_and_read_the_case(tree, api, case):
     assert AuditEvent.objects.filter(action="handovers.case_view", object_id=str(case.pk)).exists()
     assert client.get("/api/v1/handovers/?q=王局长").json()["count"] == 1
     assert client.get("/api/v1/handovers/?q=张三").json()["count"] == 0
+    assert client.get(f"/api/v1/handovers/?q={case.number.lower()}").json()["count"] == 1  # case-blind
     assert client.get("/api/v1/handovers/?year=2025").json()["count"] == 0
 
 
