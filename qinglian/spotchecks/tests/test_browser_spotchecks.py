@@ -126,6 +126,10 @@ def test_concealment_found_by_a_check_reaches_the_file_and_the_opinion(
     req = opinion_request_create(actor=staff, purpose="promotion", as_of=timezone.localdate(), title="拟提拔人选",
                                  candidates=[cadre.pk], requesting_unit=tree.county_a)  # fmt: skip
     assert req.candidates.get().verdict == "object"
-    office.goto(live_server.url + f"/archive/opinions/{req.pk}/")
-    expect(office.get_by_text("有影响（不同意）").first).to_be_visible()
-    snap(office, "spotchecks-opinion-object")
+    commission = make_user("discipline_supervision", tree.county_a, username="jiwei")
+    reviewer = new_page()
+    reviewer.set_default_timeout(60_000)
+    login_via_form(reviewer, live_server, "jiwei", PASSWORD, otp_device=totp_device_for(commission))
+    reviewer.goto(live_server.url + f"/archive/opinions/{req.pk}/")  # the commission sees the draft verdict
+    expect(reviewer.get_by_text("有影响（不同意）").first).to_be_visible()
+    snap(reviewer, "spotchecks-opinion-object")
