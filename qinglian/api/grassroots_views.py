@@ -29,12 +29,15 @@ class InformationSerializer(serializers.ModelSerializer):
     station_name = serializers.CharField(source="station.name")
     category_label = serializers.CharField(source="get_category_display")
     status_label = serializers.CharField(source="get_status_display")
-    photos = serializers.IntegerField(source="n_photos", read_only=True)
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Information
         fields = ["id", "station", "station_name", "category", "category_label", "title", "content", "occurred_on",
                   "subject_name", "submitted_at", "status", "status_label", "photos"]  # fmt: skip
+
+    def get_photos(self, info) -> int:
+        return len(info.photos.all())
 
 
 class PhotoSerializer(serializers.Serializer):
@@ -71,15 +74,13 @@ class IntegrityInformationViewSet(
     permission_classes = [_ViewOrSubmit]
 
     def get_queryset(self):
-        from django.db.models import Count
-
         q = api_units_q(self.request, "grassroots.view", "unit__") | api_units_q(
             self.request, "grassroots.submit", "unit__"
         )
         return (
             Information.objects.filter(q)
             .select_related("station")
-            .annotate(n_photos=Count("photos"))
+            .prefetch_related("photos")
             .order_by("-submitted_at", "-id")
         )
 

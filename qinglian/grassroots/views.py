@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,10 +75,11 @@ def mine(request):
     rows = (
         Information.objects.filter(scope(request.user, "grassroots.submit").units_q("unit__"))
         .select_related("station")
-        .annotate(n_photos=Count("photos"))
         .order_by("-submitted_at", "-id")
     )
-    return render(request, "grassroots/mine.html", {"page": paginate(request, rows)})
+    page = paginate(request, rows)
+    page.object_list = selectors.with_photo_counts(page.object_list)
+    return render(request, "grassroots/mine.html", {"page": page})
 
 
 @capability_required("grassroots.submit")
@@ -99,7 +99,9 @@ def information(request):
     if status not in Information.Status.values and status != "all":
         status = "submitted"
     rows = selectors.information_list(viewer=request.user, status="" if status == "all" else status)
-    return render(request, "grassroots/information.html", {"page": paginate(request, rows), "status": status,
+    page = paginate(request, rows, count_cap=10_000)
+    page.object_list = selectors.with_photo_counts(page.object_list)
+    return render(request, "grassroots/information.html", {"page": page, "status": status,
                   "statuses": Information.Status.choices})  # fmt: skip
 
 
