@@ -283,6 +283,14 @@ def part_update(*, actor, part: HandoverPart, person: str, duty: str, due_on: da
         _may_record(actor, case)
     else:
         _in_scope(actor, case.unit, "handovers.record")
+        # The organisation department runs the handover and may update any part; the commission
+        # (record without manage) only its own.
+        if (
+            part.body != Body.DISCIPLINE
+            and actor is not None
+            and not scope(actor, "handovers.manage").contains(case.unit)
+        ):
+            raise PermissionDenied(f"您只能登记本机关的职责，不能修改{part.get_body_display()}的职责")
     _require_status(case, HandoverCase.Status.OPEN, HandoverCase.Status.SIGNED)
     person = _text(person, field="person", label="责任人", max_length=32)
     duty = _text(duty, field="duty", label="职责", max_length=500)

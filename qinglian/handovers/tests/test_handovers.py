@@ -227,6 +227,9 @@ def test_discipline_records_its_part_but_cannot_manage_items(s, client, login):
     part.refresh_from_db()
     assert part.done_on == date(2026, 6, 12) and part.result == "出具廉政意见"
     assert client.post(f"/handovers/items/{case.items.first().pk}/", {"status": "done"}).status_code == 403
+    organisation = case.parts.get(body="organisation")
+    with pytest.raises(PermissionDenied, match="组织部"):
+        services.part_update(actor=s.jw, part=organisation, person="x", duty="y", due_on=date(2026, 7, 1))
 
 
 def test_audit_agency_reaches_only_cases_naming_its_unit(s, client, login):
