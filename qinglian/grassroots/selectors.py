@@ -64,3 +64,32 @@ def task_completion(*, viewer, year: int, today: date) -> QuerySet[TaskList]:
         )
         .order_by("unit__path")
     )
+
+
+def tasklist_page_rows(*, viewer, year: int) -> QuerySet[TaskList]:
+    """The lists of a year in scope, unaggregated: the page view pages them first, then counts."""
+    return TaskList.objects.filter(visible_q(viewer), year=year).select_related("unit").order_by("unit__path")
+
+
+def with_completion(lists, today: date) -> list[TaskList]:
+    """Attach n_total / n_done / n_overdue / n_own to one page of lists (one grouped query over
+    that page's tasks only, instead of aggregating every list before paging)."""
+    from qinglian.grassroots.models import Task
+
+    lists = list(lists)
+    rows = (
+        Task.objects.filter(task_list__in=lists)
+        .values("task_list")
+        .annotate(
+            n_total=Count("id"),
+            n_done=Count("id", filter=Q(done_at__isnull=False)),
+            n_overdue=Count("id", filter=Q(done_at__isnull=True, due_date__lt=today)),
+            n_own=Count("id", filter=Q(common__isnull=True)),
+        )
+    )
+    by_list = {r["task_list"]: r for r in rows}
+    for tl in lists:
+        r = by_list.get(tl.pk, {})
+        for key in ("n_total", "n_done", "n_overdue", "n_own"):
+            setattr(tl, key, r.get(key, 0))
+    return lists

@@ -396,8 +396,9 @@ def _year(request) -> int:
 @capability_required("grassroots.view")
 def tasks(request):
     year, today = _year(request), timezone.localdate()
-    rows = selectors.task_completion(viewer=request.user, year=year, today=today)
-    return render(request, "grassroots/tasks.html", {"page": paginate(request, rows), "year": year})
+    page = paginate(request, selectors.tasklist_page_rows(viewer=request.user, year=year))
+    page.object_list = selectors.with_completion(page.object_list, today)
+    return render(request, "grassroots/tasks.html", {"page": page, "year": year})
 
 
 def _tasklist_page(request, tl, template, evidence_url):

@@ -283,3 +283,20 @@ def test_power_list_ships_11_areas_45_powers_and_revisions_keep_old_versions(net
         services.power_list_revise(
             actor=net.committee, rows=rows + rows[:1], note="重复", effective_from=date(2026, 2, 1)
         )
+
+
+def test_completion_of_a_page_matches_the_aggregate(net, tree):
+    from qinglian.grassroots.selectors import tasklist_page_rows, with_completion
+
+    with _at(2027, 5, 10):
+        tl = services.tasklist_create(actor=net.committee, year=2027, unit=tree.village)
+        services.task_complete(
+            actor=net.committee, task=tl.tasks.order_by("due_date").first(), evidence="已完成"
+        )
+        services.tasklist_create(actor=net.committee, year=2027, unit=tree.t1_committee)
+        today = date(2027, 5, 10)
+        paged = {t.pk: (t.n_total, t.n_done, t.n_overdue, t.n_own)
+                 for t in with_completion(tasklist_page_rows(viewer=net.committee, year=2027), today)}  # fmt: skip
+        whole = {t.pk: (t.n_total, t.n_done, t.n_overdue, t.n_own)
+                 for t in task_completion(viewer=net.committee, year=2027, today=today)}  # fmt: skip
+        assert paged == whole and paged[tl.pk] == (20, 1, 4, 0)
