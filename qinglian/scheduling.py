@@ -37,6 +37,21 @@ JOBS: list[Job] = [
         "分类监督分组成员每日重算（年龄随日期变化）",
     ),
     Job("qinglian.intake.tasks.front_exchange", {"minute": "*"}, "网上举报：从外网前置拉取、推送回复"),
+    Job(
+        "qinglian.inspections.tasks.monthly_circulars",
+        {"day": "1", "hour": "6", "minute": "10"},
+        "巡察整改督查通报（每月逾期事项）",
+    ),
+    Job(
+        "qinglian.appointments.tasks.reverse_scan_daily",
+        {"hour": "2", "minute": "10"},
+        "倒查：任前问题后受处分的提拔干部（每日补查）",
+    ),
+    Job(
+        "qinglian.declarations.tasks.open_annual_reports",
+        {"month": "1", "hour": "2", "minute": "10"},
+        "个人有关事项年度报告待办（每年1月每日）",
+    ),
 ]
 
 

@@ -304,6 +304,7 @@ ROLES: dict[str, Role] = {
             "cards.own",
             "conduct.own",
             "declarations.own",
+            "handovers.own",
             base={"home.view", "workitems.view"},
         ),
         _role(

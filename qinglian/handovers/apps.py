@@ -20,4 +20,5 @@ class HandoversConfig(AppConfig):
 
         nav_register(NavEntry("监督业务", "离任交接", "handovers:cases", "handovers.view", 56))
         nav_register(NavEntry("监督业务", "离任审计", "handovers:audits", "handovers.record", 58))
+        nav_register(NavEntry("工作台", "我的离任交接", "handovers:mine", "handovers.own", 40))
         post_migrate.connect(_sync_defaults, sender=self, dispatch_uid="qinglian.handovers.sync")

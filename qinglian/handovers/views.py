@@ -422,13 +422,13 @@ def finding_decide(request, finding_id: int):
 # --- the cadre side --------------------------------------------------------------------------------
 
 
-@capability_required("home.view")
+@capability_required("handovers.own")
 def my_cases(request):
     cases = list(selectors.own_cases(user=request.user)[:50])
     return render(request, "handovers/mine.html", {"cases": cases})
 
 
-@capability_required("home.view")
+@capability_required("handovers.own")
 @require_http_methods(["GET", "POST"])
 def my_case(request, case_id: int):
     case = access_own_case(request.user, case_id)
