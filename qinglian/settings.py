@@ -294,6 +294,13 @@ QINGLIAN_PUBLIC_LOOKUP_LIMIT = env_int("QINGLIAN_PUBLIC_LOOKUP_LIMIT", 20, minim
 QINGLIAN_PUBLIC_BASE_URL = env_str("QINGLIAN_PUBLIC_BASE_URL", "")
 # The core's own address on the government network, as printed in QR codes of reminder cards.
 QINGLIAN_BASE_URL = env_str("QINGLIAN_BASE_URL", "http://127.0.0.1:8000")
+# Reminder cards: acknowledging with a one-time SMS code — off unless a backend is named ("outbox"
+# keeps the messages in a table and sends nothing: the demo's default; "http" posts to a gateway).
+QINGLIAN_SMS_BACKEND = env_str("QINGLIAN_SMS_BACKEND", "outbox" if DEMO_MODE else "")
+QINGLIAN_SMS_HTTP_URL = env_str("QINGLIAN_SMS_HTTP_URL", "")
+QINGLIAN_SMS_HTTP_TOKEN = env_str("QINGLIAN_SMS_HTTP_TOKEN", "")
+QINGLIAN_SMS_HTTP_TIMEOUT = env_int("QINGLIAN_SMS_HTTP_TIMEOUT", 5, minimum=1, maximum=60)
+QINGLIAN_SMS_SIGNATURE = env_str("QINGLIAN_SMS_SIGNATURE", "清廉")
 # Seeds of the key pairs (see qinglian/front/keys.py). The core holds QINGLIAN_FRONT_CORE_KEY and the
 # front's public key; the front holds QINGLIAN_FRONT_KEY and the core's public keys. Embedded default:
 # both generated under DATA_DIR/keys (all-in-one). A production core without a public front may

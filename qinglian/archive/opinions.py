@@ -27,6 +27,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,6 +39,10 @@ from qinglian.core.crypto import keyed_hash
 from qinglian.core.excel import Column, FileRejected, RowError, read_table
 from qinglian.core.idnumber import IdNumberError, mask, parse
 from qinglian.people.models import Cadre, Unit
+
+# Sent after an opinion request is committed (opinion_request, actor): workflow apps react to it
+# (凡提必核: spot checks open targeted checks for promotion candidates) without archive knowing them.
+opinion_requested = Signal()
 
 # The purpose of a request → the restriction it asks about (kinds.Restriction).
 PURPOSE_RESTRICTION = {
@@ -342,6 +347,9 @@ def opinion_request_create(
                "person_ids": [c.pk for c in cadres if c is not None],
                "verdicts": _counts(d.verdict for d in drafts)},
     )  # fmt: skip
+    transaction.on_commit(
+        lambda: opinion_requested.send(sender=OpinionRequest, opinion_request=req, actor=actor), robust=True
+    )
     return req
 
 

@@ -55,3 +55,22 @@ def test_a_check_started_after_as_of_does_not_count(tree, make_cadre, reviewer):
     cadre = make_cadre(tree.dept_a1)
     targeted_check_request(actor=reviewer, cadre=cadre, reason="拟提拔", source="appointments:1")
     assert check_status(cadre, as_of=timezone.localdate() - timedelta(days=1)).state == "none"
+
+
+@pytest.mark.parametrize(("purpose", "opened"), [("promotion", True), ("reserve", True), ("awards", False)])
+def test_an_opinion_request_opens_targeted_checks_for_promotion_candidates(
+    tree, make_cadre, reviewer, purpose, opened, django_capture_on_commit_callbacks
+):
+    """凡提必核: the archive announces the committed request; spot checks open one check per candidate."""
+    from django.utils import timezone
+
+    from qinglian.archive.opinions import opinion_request_create
+
+    inside = make_cadre(tree.dept_a1)
+    with django_capture_on_commit_callbacks(execute=True):
+        req = opinion_request_create(actor=reviewer, purpose=purpose, as_of=timezone.localdate(), title="拟任人选",
+                                     candidates=[inside.pk], requesting_unit=tree.county_a)  # fmt: skip
+    checks = SpotCheck.objects.filter(cadre=inside)
+    assert checks.exists() is opened
+    if opened:
+        assert checks.get().source == f"opinion:{req.pk}" and check_status(inside).state == "open"
