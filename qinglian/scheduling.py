@@ -52,6 +52,11 @@ JOBS: list[Job] = [
         {"month": "1", "hour": "2", "minute": "10"},
         "个人有关事项年度报告待办（每年1月每日）",
     ),
+    Job(
+        "qinglian.grassroots.tasks.schedule_dual_posts",
+        {"hour": "0", "minute": "40"},
+        "“一肩挑”年度/半年度监督事项待办（每日）",
+    ),
 ]
 
 

@@ -146,6 +146,9 @@ BUILTIN: list[KindSpec] = [
        period=Period.UNTIL_CLOSED, sealed=True, creators=STATUS),
     _K("case.closed", "审查调查结束", Colour.NONE, sealed=True, creators=STATUS, closes=("case.opened",)),
     _K("allegation.registered", "问题线索（已登记）", Colour.NONE, sealed=True, creators=STATUS),
+    # Integrity information from liaison stations (grassroots): hearsay, not a finding — sealed,
+    # colourless, outside grades and opinions.
+    _K("info.unverified", "廉情信息（未经核实）", Colour.NONE, sealed=True, creators=STATUS),
     _K("clearance", "澄清正名", Colour.BLUE, needs_decision=True, creators=STATUS,
        closes=("handling.inquiry", "verification.opened")),
     # Personal-matters findings (after the cadre's explanation).
@@ -185,6 +188,7 @@ BUILTIN: list[KindSpec] = [
        creators=SANCTION | HANDLING | STATUS | INFO | frozenset({"archive.record_appraisal", "archive.record_declaration"})),
     # Unit-level entries (political ecology).
     _K("unit.clue", "涉及本单位的问题线索", Colour.YELLOW, True, creators=STATUS, for_units=True, sealed=False),
+    _K("unit.unverified", "涉及本单位的廉情信息（未经核实）", Colour.NONE, sealed=True, creators=STATUS, for_units=True),
     _K("unit.inspection_finding", "巡察发现问题", Colour.YELLOW, True, creators=HANDLING, for_units=True),
     _K("unit.audit_finding", "审计发现问题", Colour.YELLOW, True, creators=HANDLING, for_units=True),
     _K("unit.rectified", "问题整改完成", Colour.BLUE, creators=HANDLING, for_units=True),

@@ -120,6 +120,7 @@ def test_triage_into_archive_files_sealed_colourless_unverified_information(net)
                                        decided_by="李书记", cadre=net.head, note="存档备查")  # fmt: skip
     entry = info.entry
     assert entry.person == net.head and entry.colour == "none" and entry.kind.sealed and not entry.kind.graded
+    assert entry.kind.code == "info.unverified" and entry.kind.effect == "none"
     assert "未经核实" in entry.summary and entry.source_app == "grassroots"
     assert info.status == "archived" and info.triaged_by == net.committee and info.decided_by == "李书记"
     event = AuditEvent.objects.filter(action="grassroots.information.triage").get()
@@ -128,6 +129,15 @@ def test_triage_into_archive_files_sealed_colourless_unverified_information(net)
         services.information_triage(
             actor=net.committee, information=info, outcome="clue", decided_by="李书记"
         )
+
+
+def test_triage_about_a_unit_files_colourless_unit_information(net):
+    info = _submit(net)
+    info = services.information_triage(actor=net.committee, information=info, outcome="archive",
+                                       decided_by="李书记", subject_unit=net.s1.unit)  # fmt: skip
+    entry = info.entry
+    assert entry.unit == net.s1.unit and entry.person is None
+    assert entry.kind.code == "unit.unverified" and entry.colour == "none" and entry.kind.sealed
 
 
 def test_triage_into_a_clue_goes_through_intake(net):
