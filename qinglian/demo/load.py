@@ -79,6 +79,7 @@ def load(data_dir: Path) -> dict:
     _link_self_service(next(u for u in users if u["role"] == "cadre_self")["username"], units["QL-DH-JYJ"])
     _load_intake()
     _load_groups_and_cards(units)
+    _load_workflows()
     api_user = user_create(
         actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
     )
@@ -140,6 +141,33 @@ def _load_groups_and_cards(units) -> None:
         f"  分类监督与提醒卡 groups and cards: {talks_due} 项十必谈待办，{batch.cards.count()} 张提醒卡",
         flush=True,
     )
+
+
+# The later workflow apps' demo data, in the order their data builds on each other: each module's
+# `generate(users=...)` works through that app's services as the demo logins.
+WORKFLOW_GENERATORS = [
+    ("declarations_gen", "个人有关事项报告 declarations"),
+    ("spotchecks_gen", "抽查核实 spot checks"),
+    ("appointments_gen", "选拔任用纪实 appointments"),
+    ("handovers_gen", "离任交接 handovers"),
+    ("inspections_gen", "巡察 inspections"),
+    ("selfreports_gen", "述职述廉比对 self-reports"),
+    ("grassroots_gen", "基层监督网络 grassroots"),
+    ("cards_gen", "干部自助 self-service"),
+]
+
+
+def _load_workflows() -> None:
+    import importlib
+    import inspect
+
+    users = {u.username: u for u in User.objects.all()}
+    for module_name, label in WORKFLOW_GENERATORS:
+        generate = importlib.import_module(f"qinglian.demo.{module_name}").generate
+        kwargs = {"users": users} if "users" in inspect.signature(generate).parameters else {}
+        summary = generate(**kwargs)
+        shown = {k: v for k, v in vars(summary).items() if k != "passwords" and not isinstance(v, dict)}
+        print(f"  {label}: " + "，".join(f"{k} {v}" for k, v in shown.items()), flush=True)
 
 
 def _link_self_service(username: str, unit) -> None:

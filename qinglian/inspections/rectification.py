@@ -65,9 +65,10 @@ def _open_workitem(rect_id: int) -> None:
     from qinglian.workitems.services import workitem_create
 
     rect = Rectification.objects.select_related("owner_unit").get(pk=rect_id)
+    # An item opened after its deadline (feedback long past) is a to-do that is overdue at once.
     workitem_create(
         actor=None, subject=rect, kind=WORKITEM_KIND, title=f"巡察整改：{rect.problem[:60]}",
-        assignee_unit=rect.owner_unit, due_date=rect.deadline,
+        assignee_unit=rect.owner_unit, due_date=rect.deadline, start=min(timezone.localdate(), rect.deadline),
     )  # fmt: skip
 
 
