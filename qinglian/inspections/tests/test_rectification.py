@@ -58,7 +58,9 @@ def test_an_item_confirmed_after_its_deadline_opens_an_overdue_to_do(office, tre
     (it used to fail after the commit, when the to-do's due date was before its start)."""
     with time_machine.travel(date(2026, 7, 20)):
         f = services.finding_record(actor=office, round=fed_back, unit=tree.dept_a1, text="会议记录不全")
-        rect = services.finding_confirm(actor=office, finding=f, decided_by="巡察办主任 赵六", category="build")
+        rect = services.finding_confirm(
+            actor=office, finding=f, decided_by="巡察办主任 赵六", category="build"
+        )
         todo = WorkItem.objects.get(kind="inspections.rectification", object_id=str(rect.pk))
     assert rect.deadline == date(2026, 6, 10) and todo.due_date == date(2026, 6, 10)
 
