@@ -194,3 +194,65 @@ def table(rows: list[list], headers: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
     line = lambda r: "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=False)) + " |"  # noqa: E731
     return "\n".join([line(headers), "| " + " | ".join("-" * w for w in widths) + " |", *map(line, rows)])
+
+
+def percentile(values, q: float) -> float:
+    """The q-th percentile by the nearest rank (no interpolation)."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def time_pages(scenarios, *, requests: int, warmup: int, bar_ms: float, explain: bool = False,
+               explain_tables: str | None = None):  # fmt: skip
+    """Time GET requests per scenario: `(name, client, [url, ...])`, the urls taken in turn.
+
+    Each timed request runs inside CaptureQueriesContext; a scenario fails when its p95 reaches
+    `bar_ms` or its number of queries differs between requests. With `explain`, the queries of the
+    scenario's last request are printed with their times, and on PostgreSQL those touching
+    `explain_tables` (a table-name prefix) with EXPLAIN (ANALYZE, BUFFERS).
+    Returns (table rows, names of the failed scenarios); prints a line per scenario.
+    """
+    import statistics
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows, failures = [], []
+    for name, client, urls in scenarios:
+        for i in range(warmup):
+            client.get(urls[i % len(urls)])
+        times, sql, nq = [], [], Counter()
+        for i in range(requests):
+            url = urls[i % len(urls)]
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            nq[len(ctx.captured_queries)] += 1
+            sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+        if explain:
+            for q in ctx.captured_queries:
+                print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
+                if explain_tables and explain_tables in q["sql"] and connection.vendor == "postgresql":
+                    with connection.cursor() as cur:
+                        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                        print("\n".join("        " + r[0] for r in cur.fetchall()))
+        p50, p95, worst = statistics.median(times), percentile(times, 95), max(times)
+        fixed = len(nq) == 1
+        rows.append([name, f"{p50:.0f}", f"{p95:.0f}", f"{worst:.0f}", f"{statistics.median(sql):.0f}",
+                     ", ".join(map(str, sorted(nq))), "yes" if fixed else "NO"])  # fmt: skip
+        print(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms, queries {dict(nq)}", flush=True)
+        if p95 >= bar_ms or not fixed:
+            failures.append(name)
+    return rows, failures
+
+
+def pages_verdict(rows, failures, bar_ms: float) -> int:
+    """Print the table and the verdict of `time_pages`; the exit status (1 when a scenario failed)."""
+    print()
+    print(table(rows, ["scenario", "p50 ms", "p95 ms", "max ms", "SQL p50 ms", "queries/request", "fixed"]))
+    print(f"\nverdict (p95 < {bar_ms} ms, fixed query count): " + ("met" if not failures else f"NOT met: {failures}"))
+    return 1 if failures else 0

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -52,11 +50,6 @@ def parse_args(argv=None):
     if args.small:
         args.cases, args.requests = 5_000, 30
     return args
-
-
-def percentile(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
 def load(args, t: dict, user, units) -> int:
@@ -134,7 +127,6 @@ def main(argv=None) -> int:
     _common.setup(args.db, pg_url=args.pg_url, keep=args.keep)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from qinglian.accounts.services import role_assign, user_create
     from qinglian.appointments.models import ReverseCheck
@@ -162,35 +154,9 @@ def main(argv=None) -> int:
         ("filter open", "/appointments/", [{"status": "open"}]),
         ("API list", "/api/v1/appointments/", [{}]),
     ]
-    rows, failures = [], []
-    for name, path, queries in scenarios:
-        urls = [f"{path}?{urlencode(q)}" for q in queries]
-        for i in range(args.warmup):
-            client.get(urls[i % len(urls)])
-        times, sql, nq = [], [], Counter()
-        for i in range(args.requests):
-            url = urls[i % len(urls)]
-            with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            nq[len(ctx.captured_queries)] += 1
-            sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
-        if args.explain:
-            for q in ctx.captured_queries:
-                print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
-        p50, p95, worst = statistics.median(times), percentile(times, 95), max(times)
-        fixed = len(nq) == 1
-        rows.append([name, f"{p50:.0f}", f"{p95:.0f}", f"{worst:.0f}", f"{statistics.median(sql):.0f}",
-                     ", ".join(map(str, sorted(nq))), "yes" if fixed else "NO"])  # fmt: skip
-        print(
-            f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms, queries {dict(nq)}",
-            flush=True,
-        )
-        if p95 >= BAR_MS or not fixed:
-            failures.append(name)
+    pages = [(name, client, [f"{path}?{urlencode(q)}" for q in queries]) for name, path, queries in scenarios]
+    rows, failures = _common.time_pages(pages, requests=args.requests, warmup=args.warmup, bar_ms=BAR_MS,
+                                        explain=args.explain)  # fmt: skip
     start = time.perf_counter()
     flagged = reverse_scan()
     scan_s = time.perf_counter() - start
@@ -199,18 +165,8 @@ def main(argv=None) -> int:
         flush=True,
     )
     assert ReverseCheck.objects.count() == flagged == sanctioned, "every sanctioned appointee is flagged once"
-    print()
-    print(
-        _common.table(
-            rows, ["scenario", "p50 ms", "p95 ms", "max ms", "SQL p50 ms", "queries/request", "fixed"]
-        )
-    )
     print(f"\nreverse_scan: {flagged:,} flags in {scan_s:.1f} s (no bar)")
-    print(
-        f"\nverdict (p95 < {BAR_MS} ms, fixed query count): "
-        + ("met" if not failures else f"NOT met: {failures}")
-    )
-    return 1 if failures else 0
+    return _common.pages_verdict(rows, failures, BAR_MS)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/archive_scan.py --small          # 20,000 people / 400,000 entries
     .venv/bin/python bench/archive_scan.py                  # 500,000 people / 10,000,000 entries
-    .venv/bin/python bench/archive_scan.py --generate-only --keep   # build the data once, keep it
+    .venv/bin/python bench/archive_scan.py --generate-only --name bench_archive_full   # build once, keep
+    .venv/bin/python bench/archive_scan.py --reuse bench_archive_full --clone   # first run + nightly, on a copy
     .venv/bin/python bench/archive_scan.py --reuse DBNAME   # scan a kept database again (no generation)
-    .venv/bin/python bench/archive_scan.py --reuse DBNAME --compute-only   # no first run storing warnings
+    .venv/bin/python bench/archive_scan.py --reuse DBNAME --compute-only   # backtest against DuckDB only
 
 1. A throwaway PostgreSQL database (bench/_common.py) with the demo jurisdiction; people from the
    seeded `CadreGenerator`, loaded with `people.bulk.load` (COPY).
@@ -12,11 +13,12 @@
    random seed): appraisals, information, allegations, yellow handling, sanctions with their
    influence ends, open cases / verifications / inquiries, commendations, unit-level clues, over
    the last six years; a few per cent are superseded or closed. Then ANALYZE.
-3. Platform: `archive_scan()` — grades upserted for everyone, restrictions counted, every warning
-   rule — timed twice: the first run (stores every new warning, its audit event and its to-do) and
-   the steady nightly run (all warnings already raised). The backtest (compute only) is timed too.
-4. DuckDB: the entries, kinds and people are exported to Parquet (not timed), then the same rules
-   as DuckDB SQL, each materialised into a table (timed), in the same process, right after.
+3. Platform: `archive_scan()` — grades for everyone, restrictions counted, every warning rule —
+   first run timed (stores every new warning, its audit event and its to-do, set-based).
+4. DuckDB: the entries, kinds and people are exported to Parquet (not timed). Then `--rounds`
+   rounds side by side: the platform's nightly run (steady state: all warnings already raised),
+   its backtest (compute only), and the same rules as DuckDB SQL, each materialised into a table,
+   in the same process; the ratio of each round, and the medians.
 5. The incremental path: one entry written for a person with 200 entries, `on_entry_recorded` timed.
 """
 
@@ -85,6 +87,82 @@ def entries_sql(n_entries: int) -> str:
     JOIN people_cadre c ON c.id = (SELECT min(id) FROM people_cadre) + floor(p.r2 * (SELECT count(*) FROM people_cadre))::int
     CROSS JOIN LATERAL (SELECT (DATE '{AS_OF}' - floor(p.r3 * 2190)::int) AS on_) d
     """
+
+
+def load_entries(n_entries: int, t: dict | None = None) -> None:
+    """`entries_sql` into an entry table stripped of its secondary indexes, foreign keys and checks,
+    which are rebuilt afterwards (each one in a single pass over the table, with the foreign keys
+    validated set-based) — instead of maintaining ~14 indexes and three foreign-key triggers per
+    row. Same statement, same seed, so the same rows as the row-by-row load."""
+    from django.db import connection
+
+    table = "archive_archiveentry"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'c') ORDER BY conname",
+            [table],
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) "
+            "ORDER BY indexname",
+            [table, table],
+        )
+        indexes = cur.fetchall()
+        for name, _ in constraints:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        with _common.timed("  insert", t):
+            cur.execute("SELECT setseed(0.4242)")
+            cur.execute(entries_sql(n_entries))
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        with _common.timed(f"  {len(indexes)} indexes", t):
+            for _, definition in indexes:
+                cur.execute(definition)
+        with _common.timed(f"  {len(constraints)} constraints (validated)", t):
+            for name, definition in constraints:
+                cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cur.execute("RESET maintenance_work_mem")
+        with _common.timed("  vacuum analyze", t):
+            cur.execute(f"VACUUM (ANALYZE) {table}")
+            cur.execute("ANALYZE")
+
+
+def clone_database(pg_url: str, name: str) -> str:
+    """A throwaway copy of a kept database (CREATE DATABASE … TEMPLATE: a file copy), dropped at
+    exit, so that a first run (storing every warning) can be measured again on the same data."""
+    import atexit
+    import secrets
+
+    copy = f"{name}_run_{secrets.token_hex(3)}"
+    t = time.perf_counter()
+    with _common._pg_admin(pg_url) as conn:
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    print(f"  cloned {name} → {copy} in {time.perf_counter() - t:.1f} s (dropped at exit)", flush=True)
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with _common._pg_admin(pg_url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return copy
+
+
+def rename_database(pg_url: str, old: str, new: str) -> str:
+    """Give the kept database a stable name (dropping an older one of that name)."""
+    from django.db import connections
+
+    connections.close_all()
+    with _common._pg_admin(pg_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{new}" WITH (FORCE)')
+        conn.execute(f'ALTER DATABASE "{old}" RENAME TO "{new}"')
+    return new
 
 
 DUCK_RULES = """
@@ -256,9 +334,15 @@ def incremental(n_runs: int = 9) -> list[float]:
     return timings
 
 
+def _phases(result) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in result.phases.items())
+
+
 def run(args) -> dict:
     import time_machine
 
+    if args.reuse and args.clone:
+        args.reuse = clone_database(args.pg_url, args.reuse)
     info = _common.setup(
         "postgres", pg_url=args.pg_url, keep=args.keep or args.generate_only, reuse=args.reuse
     )
@@ -287,29 +371,24 @@ def run(args) -> dict:
             with _common.timed("generate + load people", t):
                 gen = _common.generate(units, args.people, relatives_per_cadre=0)
                 bulk.load(cadres=gen.cadres, tokens=gen.tokens, posts=gen.posts, relatives=[])
-            with _common.timed(f"generate {args.entries:,} entries in SQL", t), connection.cursor() as cur:
-                cur.execute("SELECT setseed(0.4242)")
-                cur.execute(entries_sql(args.entries))
-                cur.execute("ANALYZE")
+            with _common.timed(f"generate {args.entries:,} entries in SQL", t):
+                load_entries(args.entries, t)
             if args.generate_only:
-                print(f"generated; scan it with --reuse {info['pg_database']}", flush=True)
-                return {"pg_database": info["pg_database"], "timings": t}
+                name = info["pg_database"]
+                if args.name:
+                    name = rename_database(args.pg_url, name, args.name)
+                print(f"generated; scan it with --reuse {name}", flush=True)
+                return {"pg_database": name, "timings": t}
         if args.compute_only:
             from qinglian.archive.grading import grades_refresh_all
 
-            with _common.timed("grades upsert, first write (not counted)", t):
+            with _common.timed("grades, first write (not counted)", t):
                 grades_refresh_all(AS_OF)
-            with _common.timed("grades upsert, steady state", t):
-                grades_refresh_all(AS_OF)
-            with _common.timed("platform backtest (compute only)", t):
-                steady = first = archive_scan(backtest=True)
+            first = None
         else:
             with _common.timed("platform scan, first run (stores warnings + to-dos)", t):
                 first = archive_scan()
-            with _common.timed("platform scan, nightly (steady state)", t):
-                steady = archive_scan()
-            with _common.timed("platform backtest (compute only)", t):
-                archive_scan(backtest=True)
+            print(f"    phases {_phases(first)}; {first.new_warnings:,} new warnings", flush=True)
         out = Path(tempfile.mkdtemp(prefix="qinglian-duck-"))
         with _common.timed("export to Parquet (not counted)", t):
             export_parquet(out)
@@ -320,23 +399,46 @@ def run(args) -> dict:
             "inquiry_cutoff": _inquiry_cutoff(AS_OF, 15), "quarter": quarter_start(AS_OF),
             "known": known_end(AS_OF).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         }  # fmt: skip
-        duck_s, duck_counts = duckdb_scan(out, params)
-        print(f"  duckdb rules over Parquet ... {duck_s:.2f} s")
+        # Side by side, alternating, so that both sides see the same load: nightly, backtest, DuckDB.
+        rounds = []
+        for i in range(args.rounds):
+            r = {"load": os.getloadavg()[0]}
+            if not args.compute_only:
+                with _common.timed(f"[{i + 1}] platform nightly scan (steady state)", t):
+                    steady = archive_scan()
+                r["nightly"], r["nightly_phases"] = steady.seconds, steady.phases
+                print(f"    phases {_phases(steady)}", flush=True)
+            with _common.timed(f"[{i + 1}] platform backtest (compute only)", t):
+                bt = archive_scan(backtest=True)
+            r["backtest"], r["backtest_phases"] = bt.seconds, bt.phases
+            print(f"    phases {_phases(bt)}", flush=True)
+            duck_s, duck_counts = duckdb_scan(out, params)
+            r["duckdb"] = duck_s
+            print(f"  [{i + 1}] duckdb rules over Parquet ... {duck_s:.2f} s", flush=True)
+            if "nightly" in r:
+                r["ratio_nightly"] = r["nightly"] / duck_s
+            r["ratio_backtest"] = r["backtest"] / duck_s
+            print(f"  [{i + 1}] ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in r.items() if k.startswith("ratio")),
+                  flush=True)  # fmt: skip
+            rounds.append(r)
+            steady = steady if not args.compute_only else bt
         timings = incremental()
-    nightly = t.get("platform scan, nightly (steady state)")
+    print("load after:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    med = lambda key: statistics.median(r[key] for r in rounds) if key in rounds[0] else None  # noqa: E731
     result = {
         "people": args.people,
         "entries": args.entries,
         "platform_first_s": t.get("platform scan, first run (stores warnings + to-dos)"),
-        "platform_nightly_s": nightly,
-        "platform_grades_steady_s": t.get("grades upsert, steady state"),
-        "platform_backtest_s": t["platform backtest (compute only)"],
-        "duckdb_s": duck_s,
-        "ratio_nightly": nightly / duck_s if nightly else None,
-        "ratio_backtest": t["platform backtest (compute only)"] / duck_s,
+        "platform_first_phases": first.phases if first else None,
+        "platform_nightly_s": med("nightly"),
+        "platform_backtest_s": med("backtest"),
+        "duckdb_s": med("duckdb"),
+        "ratio_nightly_median": med("ratio_nightly"),
+        "ratio_backtest_median": med("ratio_backtest"),
+        "rounds": rounds,
         "platform_raised": len(steady.warnings),
         "platform_by_rule": steady.by_rule,
-        "platform_new_first_run": first.new_warnings,
+        "platform_new_first_run": first.new_warnings if first else None,
         "platform_restricted": steady.restricted_people,
         "duckdb_counts": duck_counts,
         "incremental_ms_median": statistics.median(timings) * 1000,
@@ -356,10 +458,15 @@ def main(argv=None) -> int:
     p.add_argument("--entries", type=int, default=10_000_000)
     p.add_argument("--small", action="store_true", help="20,000 people / 400,000 entries")
     p.add_argument("--generate-only", action="store_true", help="build the data, keep the database, stop")
+    p.add_argument("--name", metavar="DBNAME", help="with --generate-only: rename the kept database to this")
     p.add_argument("--reuse", metavar="DBNAME", help="scan a database kept by --generate-only (not dropped)")
+    p.add_argument("--clone", action="store_true",
+                   help="with --reuse: run on a throwaway copy (the kept database stays as generated, so the "
+                        "first run stores every warning again)")  # fmt: skip
+    p.add_argument("--rounds", type=int, default=3, help="side-by-side rounds (nightly, backtest, DuckDB)")
     p.add_argument("--compute-only", action="store_true",
-                   help="no first run storing every warning (one audit event and one to-do each: tens of minutes at "
-                        "full size); time the grade upsert in its steady state and the backtest instead")  # fmt: skip
+                   help="no first run storing warnings and no nightly run: the backtest (compute only) against "
+                        "DuckDB")  # fmt: skip
     _common.add_db_arguments(p)
     args = p.parse_args(argv)
     if args.small:

@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
-from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -47,11 +44,6 @@ def parse_args(argv=None):
     if args.small:
         args.counties, args.requests = 2, 30
     return args
-
-
-def percentile(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
 def load(args, t: dict):
@@ -134,7 +126,6 @@ def main(argv=None) -> int:
     _common.setup(args.db, pg_url=args.pg_url, keep=args.keep)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from qinglian.accounts.services import role_assign, user_create
 
@@ -171,33 +162,9 @@ def main(argv=None) -> int:
         ("liaison: own information", liaison, "/grassroots/mine/"),
         ("liaison: own tasks", liaison, "/grassroots/mine/tasks/"),
     ]
-    rows, failures = [], []
-    for name, client, url in scenarios:
-        for _ in range(args.warmup):
-            client.get(url)
-        times, nq = [], Counter()
-        for _ in range(args.requests):
-            with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            nq[len(ctx.captured_queries)] += 1
-        p50, p95 = statistics.median(times), percentile(times, 95)
-        fixed = len(nq) == 1
-        rows.append([name, f"{p50:.0f}", f"{p95:.0f}", f"{max(times):.0f}", ", ".join(map(str, sorted(nq))),
-                     "yes" if fixed else "NO"])  # fmt: skip
-        print(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, queries {dict(nq)}", flush=True)
-        if p95 >= BAR_MS or not fixed:
-            failures.append(name)
-    print()
-    print(_common.table(rows, ["scenario", "p50 ms", "p95 ms", "max ms", "queries/request", "fixed"]))
-    print(
-        f"\nverdict (p95 < {BAR_MS} ms, fixed query count): "
-        + ("met" if not failures else f"NOT met: {failures}")
-    )
-    return 1 if failures else 0
+    pages = [(name, client, [url]) for name, client, url in scenarios]
+    rows, failures = _common.time_pages(pages, requests=args.requests, warmup=args.warmup, bar_ms=BAR_MS)
+    return _common.pages_verdict(rows, failures, BAR_MS)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ shingle sets to verified pairs, measured side by side in one run.
 
 What is timed:
 - ours (qinglian.selfreports.similarity): from the shingles (the windows of each report's
-  normalised code points) through shingle hashing, document frequencies and common-passage
-  filtering, signatures, LSH and exact verification; the normalisation of the texts (full-width
-  forms folded, whitespace dropped) is timed on its own and a second ratio counts it too;
+  normalised code points) through shingle hashing (a block of reports at a time, inside the
+  stages), document frequencies and common-passage filtering, signatures, LSH and exact
+  verification; the normalisation of the texts (full-width forms folded, whitespace dropped) is
+  timed on its own and a second ratio counts it too;
 - datasketch: from each report's shingle set (Python set of the UTF-8 bytes of its 5-grams,
   common passages already removed: the same sets ours uses; building those sets is NOT timed)
   through MinHash(num_perm=128, hashfunc=xxhash.xxh32_intdigest).update_batch, MinHashLSH inserts,
@@ -284,13 +285,18 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--no-datasketch", action="store_true")
-    parser.add_argument("--workers", type=int, default=1, help="threads for our shingle hashing (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="also run ours with this many threads for the signatures (default 2)",
+    )
     parser.add_argument(
         "--affine", action="store_true", help="also time ours with random affine permutations"
     )
     args = parser.parse_args(argv)
     print(
-        f"selfreports_copies: {args.reports:,} reports, {args.workers} hashing thread(s) — {_common.machine()}",
+        f"selfreports_copies: {args.reports:,} reports, one thread and {args.workers} threads for signatures — {_common.machine()}",
         flush=True,
     )
     params = S.Params(threshold=args.threshold)
@@ -308,7 +314,7 @@ def main(argv=None) -> int:
 
     # ours: normalisation (the shingles are the windows of the normalised code points) is timed on
     # its own; the figure compared with datasketch runs from those shingles to verified pairs.
-    # Run once with one thread and, with --workers N > 1, once more hashing in N threads.
+    # Run once with one thread and, with --workers N > 1 (default 2), once more with N threads.
     c0 = time.process_time()
     t0 = time.perf_counter()
     cps = S.normal_codepoints(texts)
@@ -321,19 +327,15 @@ def main(argv=None) -> int:
         gc.collect()
         c1 = time.process_time()
         t1 = time.perf_counter()
-        corpus = S.Corpus.from_codepoints(cps, params.shingle, sort=True, workers=workers)
-        t2 = time.perf_counter()
-        c2 = time.process_time()
-        res = S.find_pairs(corpus, params)
+        corpus = S.Corpus.from_codepoints(cps, params.shingle)
+        res = S.find_pairs(corpus, params, workers=workers)
         t3 = time.perf_counter()
         runs[workers] = (t3 - t1, time.process_time() - c1, res)
+        # shingle hashing happens inside the stages, a block of reports at a time: for the DF
+        # sample (common), every report (minhash) and the candidates' reports (verify)
+        print(f"  ours ({workers} thread(s)): " + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items()))
         print(
-            f"  ours ({workers} thread(s)): shingle hashing and sorting {t2 - t1:.2f} s, "
-            + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items())
-        )
-        print(
-            f"  ours ({workers} thread(s)), CPU: shingle hashing and sorting {c2 - c1:.2f} s, "
-            + ", ".join(f"{k} {v:.2f} s" for k, v in res.cpu.items())
+            f"  ours ({workers} thread(s)), CPU: " + ", ".join(f"{k} {v:.2f} s" for k, v in res.cpu.items())
         )
         print(
             f"  ours ({workers} thread(s)): {t3 - t1:.2f} s from shingles to pairs (CPU {runs[workers][1]:.2f} s), "
@@ -341,10 +343,7 @@ def main(argv=None) -> int:
             f"{res.common.shape[0]:,} common shingles, {res.empty} reports left empty",
             flush=True,
         )
-    del cps
     ours_time, ours_cpu, res = runs[1]
-    best = min(runs)
-    best = min(runs, key=lambda w: runs[w][0])
     affine = None
     if args.affine:
         t = time.perf_counter()
@@ -376,13 +375,13 @@ def main(argv=None) -> int:
     for workers, (w_time, _, w_res) in runs.items():
         if workers != 1:
             rw = score(w_res.pairs)
-            rows.append([f"ours (rotations, {workers} hashing threads)", f"{w_time:.1f}", f"{w_res.bands}×{w_res.rows}",
+            rows.append([f"ours (rotations, {workers} threads)", f"{w_time:.1f}", f"{w_res.bands}×{w_res.rows}",
                          f"{w_res.candidates:,}", f"{len(w_res.pairs):,}", f"{rw[0]:.4f}", f"{rw[1]:.4f}",
                          f"{rw[2]:.4f}"])  # fmt: skip
     r = score(res.pairs)
     rows.append(
         [
-            "ours (rotations)",
+            "ours (rotations, one thread)",
             f"{ours_time:.1f}",
             f"{res.bands}×{res.rows}",
             f"{res.candidates:,}",
@@ -453,9 +452,17 @@ def main(argv=None) -> int:
             f"\n  speed-up, one thread: {speed:.1f}× wall, {ds_cpu / ours_cpu:.1f}× CPU; with our text "
             f"normalisation counted too: {ds_time / (ours_time + norm_time):.1f}× wall (bar 10×)"
         )
-        if best != 1:
-            print(f"  speed-up, {best} hashing threads: {ds_time / runs[best][0]:.1f}× wall")
         print(f"  verdict (one thread, wall): {'MET' if ok else 'NOT MET'}")
+        for workers, (w_time, w_cpu, w_res) in runs.items():
+            if workers == 1:
+                continue
+            rw = score(w_res.pairs)
+            w_speed = ds_time / w_time
+            w_ok = w_speed >= 10 and min(rw) >= 0.95
+            print(
+                f"  speed-up, {workers} threads: {w_speed:.1f}× wall (CPU {w_cpu:.2f} s); "
+                f"verdict ({workers} threads, wall): {'MET' if w_ok else 'NOT MET'}"
+            )
     print(f"  load average at the end: {_common.machine()['load']}")
     return 0
 

@@ -57,6 +57,27 @@ JOBS: list[Job] = [
         {"hour": "0", "minute": "40"},
         "“一肩挑”年度/半年度监督事项待办（每日）",
     ),
+    Job(
+        "qinglian.taskforce.tasks.scan_missing_reports",
+        {"hour": "1", "minute": "20"},
+        "专班月报表缺报待办（每日；上月报表期限过后生成）",
+    ),
+    Job(
+        "qinglian.jointwork.tasks.schedule_meetings",
+        {"hour": "0", "minute": "45"},
+        "联席会议计划“召开会议”待办（每日）",
+    ),
+    Job(
+        "qinglian.projects.tasks.responsibility_followup",
+        {"hour": "1", "minute": "25"},
+        "“十廉”清单月度进展缺报待办（每日）",
+    ),
+    Job(
+        "qinglian.registries.tasks.cleanup_abandoned_imports",
+        {"hour": "3", "minute": "30"},
+        "外部数据导入中断清理（失败快照残留数据）",
+    ),
+    Job("qinglian.matching.tasks.nightly_run", {"hour": "2", "minute": "40"}, "大数据比对夜间增量运行"),
 ]
 
 

@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "qinglian.inspections",
     "qinglian.selfreports",
     "qinglian.grassroots",
+    "qinglian.taskforce",
+    "qinglian.jointwork",
+    "qinglian.projects",
+    "qinglian.registries",
+    "qinglian.matching",
     "qinglian.front",
     "qinglian.demo",
 ]

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 
 from qinglian.accounts.middleware import requires_2fa
@@ -46,3 +48,23 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if settings.REQUIRE_2FA and requires_2fa(user) and not user.is_verified():
             raise exceptions.PermissionDenied("请先完成双因素认证")
         return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes `ApiTokenAuthentication` (a bearer token)."""
+
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=ApiTokenAuthentication.keyword)
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes `VerifiedSessionAuthentication` (the signed-in session)."""
+
+    target_class = VerifiedSessionAuthentication
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

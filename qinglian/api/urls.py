@@ -12,10 +12,15 @@ from qinglian.api import (
     handovers_views,
     inspections_views,
     intake_views,
+    jointwork_views,
+    matching_views,
     opinion_views,
     people_views,
+    projects_views,
+    registries_views,
     selfreports_views,
     spotchecks_views,
+    taskforce_views,
     views,
 )
 
@@ -38,6 +43,11 @@ for _module in (
     inspections_views,
     selfreports_views,
     grassroots_views,
+    taskforce_views,
+    jointwork_views,
+    projects_views,
+    registries_views,
+    matching_views,
 ):
     _module.register(router)
 

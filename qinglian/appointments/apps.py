@@ -13,6 +13,6 @@ class AppointmentsConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "选拔任用纪实", "appointments:cases", "appointments.view", 57))
-        nav_register(NavEntry("监督业务", "一报告两评议", "appointments:reviews", "appointments.view", 58))
+        nav_register(NavEntry("日常监督", "选拔任用纪实", "appointments:cases", "appointments.view", 57))
+        nav_register(NavEntry("日常监督", "一报告两评议", "appointments:reviews", "appointments.view", 58))
         entry_recorded.connect(on_entry_recorded, dispatch_uid="qinglian.appointments.reverse")

@@ -19,11 +19,11 @@ class ArchiveConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "廉洁意见", "archive:opinions", "archive.opinions", 40))
-        nav_register(NavEntry("监督业务", "廉政档案总览", "archive:overview", "archive.view", 30))
-        nav_register(NavEntry("监督业务", "待审核记录", "archive:review_queue", "archive.review", 32))
-        nav_register(NavEntry("监督业务", "作废审批", "archive:void_queue", "archive.approve", 34))
-        nav_register(NavEntry("监督业务", "档案记录导入", "archive:import", "archive.import", 36))
+        nav_register(NavEntry("档案与意见", "廉洁意见", "archive:opinions", "archive.opinions", 40))
+        nav_register(NavEntry("档案与意见", "廉政档案总览", "archive:overview", "archive.view", 30))
+        nav_register(NavEntry("档案与意见", "待审核记录", "archive:review_queue", "archive.review", 32))
+        nav_register(NavEntry("档案与意见", "作废审批", "archive:void_queue", "archive.approve", 34))
+        nav_register(NavEntry("档案与意见", "档案记录导入", "archive:import", "archive.import", 36))
 
         post_migrate.connect(_sync_kinds, sender=self)
 

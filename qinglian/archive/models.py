@@ -159,6 +159,9 @@ class PersonGrade(models.Model):
     grade = models.CharField("等次", max_length=8)
     counts = models.JSONField("各颜色计数", default=dict)
     basis = models.JSONField("计分依据（记录编号与分值）", default=list)
+    # PostgreSQL only: a hash of the basis (the entries and their points, in any order), so that
+    # the nightly scan can tell whose basis changed without rebuilding 500,000 of them.
+    fingerprint = models.BigIntegerField("计分依据指纹", null=True, blank=True, editable=False)
     as_of = models.DateField("计算基准日")
     computed_at = models.DateTimeField("计算时间")
 

@@ -14,24 +14,39 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qinglian.archive.grading import (
     CADRE,
     ENTRY,
+    Scheme,
     counting_sql,
     grade_distribution,
+    graded_ids,
     grades_refresh_all,
     in_list,
     kinds,
     known_end,
+    pg_scan_settings,
+    scheme,
+    scratch_table,
     sql_params,
 )
-from qinglian.archive.warnings import Candidate, _context, _evaluate, clear, nightly_scope, store
+from qinglian.archive.periods import add_months
+from qinglian.archive.warnings import (
+    Candidate,
+    _context,
+    _evaluate,
+    clear,
+    nightly_scope,
+    quarter_start,
+    store,
+)
 from qinglian.audit.services import audit_record
 
 
@@ -47,6 +62,7 @@ class ScanResult:
     by_rule: dict[str, int] = field(default_factory=dict)
     cleared: int = 0  # open warnings closed because their condition cleared (today's run only)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per part (for benchmarks)
 
     def summary(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "backtest": self.backtest, "grades": self.grades,
@@ -56,15 +72,20 @@ class ScanResult:
                 "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
-def restricted_people(as_of: date) -> int:
+def restricted_people(as_of: date, *, source: str | None = None, all_kinds=None) -> int:
     """Serving people barred from something on `as_of` (as known then): an influence period in
-    force, a permanent effect, or a pending state (`bars.bars` in SQL)."""
-    ks = kinds().values()
+    force, a permanent effect, or a pending state (`bars.bars` in SQL). `source`: the nightly
+    scan's table of entries that count (`counting_table`) instead of the entry table."""
+    ks = (all_kinds or kinds()).values()
     objecting = in_list(k.pk for k in ks if k.effect == "object" and not k.for_units)
     pending = in_list(k.pk for k in ks if k.effect == "postpone" and not k.for_units)
+    if source:  # the counting table carries the person's status
+        head = f"SELECT COUNT(DISTINCT e.person_id) FROM {source} e WHERE e.person_serving"
+    else:
+        head = f"""SELECT COUNT(DISTINCT e.person_id) FROM {ENTRY} e JOIN {CADRE} c ON c.id = e.person_id
+                   WHERE c.status = 'serving' AND {counting_sql("e")}"""
     sql = f"""
-        SELECT COUNT(DISTINCT e.person_id) FROM {ENTRY} e JOIN {CADRE} c ON c.id = e.person_id
-        WHERE c.status = 'serving' AND {counting_sql("e")} AND (
+        {head} AND (
             e.kind_id IN {pending}
             OR (e.kind_id IN {objecting} AND (e.permanent = %(true)s OR e.influence_end >= %(as_of)s)))
     """
@@ -73,31 +94,120 @@ def restricted_people(as_of: date) -> int:
         return int(cur.fetchone()[0])
 
 
+def counting_table(ctx, s: Scheme) -> str:
+    """One pass over the entry table for the whole scan: the entries that count on `ctx.as_of`
+    (as known then) and that the grade, the restrictions or a rule can look at, with the columns
+    they read and the person's status, unit and name (so that the rules need not join the people),
+    into a scratch table (`scratch_table`, analysed) that they all read instead. Which entries:
+
+    - grade: graded person kinds decided after the scheme's window start;
+    - restrictions and "influence ending" (incl. its "no longer bar"): pending kinds, and
+      objecting kinds that are permanent, open-ended or end on or after `as_of`;
+    - black risk: yellow person kinds within its `months`, plus the pending kinds above;
+    - repeated reports: allegations within its `months`; inquiries: pending kinds above;
+    - unit points: yellow and black kinds (unit kinds too) decided this quarter.
+    """
+    k = ctx.kinds
+    ks = k.values()
+    p = ctx.rule_params
+    # Pending kinds, and the kinds the rules name by code (whatever their effect).
+    named = ("verification.opened", "case.opened", "handling.inquiry")
+    pending = in_list(
+        [x.pk for x in ks if x.effect == "postpone" and not x.for_units] + [k[c].pk for c in named if c in k]
+    )
+    objecting = in_list(x.pk for x in ks if x.effect == "object" and not x.for_units)
+    yellow = in_list(x.pk for x in ks if x.colour == "yellow" and not x.for_units)
+    points = in_list(x.pk for x in ks if x.colour in ("yellow", "black"))
+    allegation = in_list([k["allegation.registered"].pk] if "allegation.registered" in k else [])
+    values = sql_params(
+        ctx.as_of,
+        window=s.window_start(ctx.as_of),
+        since_yellow=add_months(ctx.as_of, -int(p["warning.black_risk"]["months"])),
+        since_reports=add_months(ctx.as_of, -int(p["warning.repeated_reports"]["months"])),
+        quarter=quarter_start(ctx.as_of),
+        true=True,
+    )
+    name, create = scratch_table("archive_scan_counting")
+    sql = f"""
+        {create} {name} AS
+        SELECT e.id, e.person_id, e.unit_id, e.kind_id, e.colour, e.effective_on, e.influence_end, e.permanent,
+               c.status = 'serving' AS person_serving, c.unit_id AS person_unit_id, c.name AS person_name
+        FROM {ENTRY} e LEFT JOIN {CADRE} c ON c.id = e.person_id
+        WHERE {counting_sql("e")} AND (
+            (e.kind_id IN {in_list(graded_ids(k))} AND e.person_id IS NOT NULL AND e.effective_on > %(window)s)
+            OR e.kind_id IN {pending}
+            OR (e.kind_id IN {objecting}
+                AND (e.permanent = %(true)s OR e.influence_end IS NULL OR e.influence_end >= %(as_of)s))
+            OR (e.kind_id IN {yellow} AND e.effective_on > %(since_yellow)s)
+            OR (e.kind_id IN {allegation} AND e.effective_on > %(since_reports)s)
+            OR (e.kind_id IN {points} AND e.effective_on >= %(quarter)s))
+    """
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(sql, values)
+        cur.execute(f"ANALYZE {name}")
+    return name
+
+
+@contextmanager
+def _compute_settings():
+    """One transaction for the computing part of the scan, on PostgreSQL with the settings of
+    `grading.pg_scan_settings` (per transaction only)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                pg_scan_settings(cur)
+        scratch: list[str] = []  # the scratch tables made inside: dropped before committing
+        yield scratch
+        # (On an error the transaction rolls back, and the scratch tables' creation with it.)
+        with connection.cursor() as cur:
+            for name in scratch:
+                cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def archive_scan(as_of: date | None = None, *, backtest: bool = False) -> ScanResult:
     """The nightly scan (or, with `backtest=True`, what it would have raised on `as_of`)."""
-    started = time.perf_counter()
+    started = last = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        phases[name], last = now - last, now
+
     today = timezone.localdate()
     as_of = as_of or today
     if as_of > today:
         raise ValueError("不能对未来日期运行扫描")
     known_on = known_end(as_of) if backtest else None
-    if backtest:
-        grades, distribution = 0, grade_distribution(as_of, known_on=known_on)
-    else:
-        grades, distribution = grades_refresh_all(as_of), {}
-    restricted = restricted_people(as_of)
     ctx = _context(as_of, known_on)
-    found = _evaluate(ctx)
+    with _compute_settings() as scratch:
+        ctx.source, ctx.counted = counting_table(ctx, scheme(as_of, known_on)), True
+        scratch.append(ctx.source)
+        lap("entries that count")
+        if backtest:
+            grades, distribution = 0, grade_distribution(as_of, known_on=known_on, source=ctx.source)
+        else:
+            grades, distribution = grades_refresh_all(as_of, source=ctx.source), {}
+        lap("grades")
+        restricted = restricted_people(as_of, source=ctx.source, all_kinds=ctx.kinds)
+        lap("restrictions")
+        found = _evaluate(ctx)
+        lap("rules")
+    ctx.source, ctx.counted = ENTRY, False
     created = [] if backtest else store(found, as_of=as_of)
+    lap("store")
     # Clearing is about the present: a run for a past day must not close what holds today.
     cleared = (
         clear(ctx=ctx, found=found, checked=nightly_scope(as_of), stream=True)
         if not backtest and as_of == today
         else []
     )
+    lap("clear")
     result = ScanResult(as_of, backtest, grades, distribution, restricted, found, len(created),
                         dict(Counter(c.rule for c in found)), len(cleared))  # fmt: skip
     result.seconds = time.perf_counter() - started
+    result.phases = phases
     if not backtest:
         audit_record(actor=None, action="archive.scan", extra=result.summary())
     return result

@@ -17,7 +17,7 @@ class ConductConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "八小时外监督", "conduct:home", "conduct.view", 54))
+        nav_register(NavEntry("日常监督", "八小时外监督", "conduct:home", "conduct.view", 54))
         nav_register(NavEntry("工作台", "婚丧喜庆报备", "conduct:my_events", "conduct.own", 30))
         post_migrate.connect(_sync_defaults, sender=self)
 

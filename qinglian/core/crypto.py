@@ -37,6 +37,18 @@ def decrypt(token: str, *, purpose: str) -> str:
         raise ValueError("密文无法解密：密钥不符或数据已损坏") from exc
 
 
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """A file's content encrypted at rest (photos, uploads) with the purpose's derived key."""
+    return _fernet(purpose, settings.FIELD_ENCRYPTION_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes, *, purpose: str) -> bytes:
+    try:
+        return _fernet(purpose, settings.FIELD_ENCRYPTION_KEY).decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("密文无法解密：密钥不符或数据已损坏") from exc
+
+
 @lru_cache(maxsize=64)
 def _hash_key(purpose: str, secret: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()

@@ -14,6 +14,11 @@ def add_service_errors(form, exc: ValidationError, *, rename: dict[str, str] | N
         form.add_error(field if field in form.fields else None, messages)
 
 
+def error_text(exc) -> str:
+    """One line for a flash message from a service's ValidationError or PermissionDenied."""
+    return "；".join(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
+
+
 def form_status(request, *forms) -> int:
     """400 when a submitted form is sent back with errors (bad input is a client error), else 200."""
     return 400 if request.method == "POST" and any(f.errors for f in forms if f is not None) else 200

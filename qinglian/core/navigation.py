@@ -19,7 +19,18 @@ class NavEntry:
     badge: Callable | None = None  # (user) -> int | None, e.g. open to-dos
 
 
-_SECTIONS = {"工作台": 0, "人员与单位": 10, "监督业务": 20, "公文": 60, "系统": 90}
+_SECTIONS = {
+    "工作台": 0,
+    "人员与单位": 10,
+    "档案与意见": 20,
+    "信访与线索": 22,
+    "日常监督": 24,
+    "基层监督": 26,
+    "工作专班": 28,
+    "大数据比对": 30,
+    "公文": 60,
+    "系统": 90,
+}
 _ENTRIES: list[NavEntry] = []
 
 

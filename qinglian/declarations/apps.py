@@ -11,6 +11,6 @@ class DeclarationsConfig(AppConfig):
         from qinglian.core.navigation import register as nav_register
 
         nav_register(
-            NavEntry("监督业务", "个人有关事项报告", "declarations:reporters", "declarations.view", 56)
+            NavEntry("日常监督", "个人有关事项报告", "declarations:reporters", "declarations.view", 56)
         )
         nav_register(NavEntry("工作台", "个人有关事项报告", "declarations:mine", "declarations.own", 35))

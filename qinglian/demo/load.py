@@ -79,7 +79,7 @@ def load(data_dir: Path) -> dict:
     _link_self_service(next(u for u in users if u["role"] == "cadre_self")["username"], units["QL-DH-JYJ"])
     _load_intake()
     _load_groups_and_cards(units)
-    _load_workflows()
+    users += _load_workflows()
     api_user = user_create(
         actor=None, username=API_USER, display_name="演示接口账号", unit=units["root"], is_integration=True
     )
@@ -153,21 +153,37 @@ WORKFLOW_GENERATORS = [
     ("inspections_gen", "巡察 inspections"),
     ("selfreports_gen", "述职述廉比对 self-reports"),
     ("grassroots_gen", "基层监督网络 grassroots"),
+    ("taskforce_gen", "“8+X”工作专班 task force"),
+    ("jointwork_gen", "联席会议与联审 joint work"),
+    ("projects_gen", "十廉清单与专项监督 projects"),
+    ("registries_gen", "外部数据登记 registries"),
+    ("matching_gen", "大数据比对 matching"),
     ("cards_gen", "干部自助 self-service"),
 ]
 
 
-def _load_workflows() -> None:
+def _load_workflows() -> list[dict]:
+    """Run each generator; the logins some of them create (`summary.logins`: username -> password)
+    are returned to be printed with the others."""
     import importlib
     import inspect
 
+    from qinglian.accounts.models import RoleAssignment
+
     users = {u.username: u for u in User.objects.all()}
+    extra = []
     for module_name, label in WORKFLOW_GENERATORS:
         generate = importlib.import_module(f"qinglian.demo.{module_name}").generate
         kwargs = {"users": users} if "users" in inspect.signature(generate).parameters else {}
         summary = generate(**kwargs)
-        shown = {k: v for k, v in vars(summary).items() if k != "passwords" and not isinstance(v, dict)}
+        shown = {k: v for k, v in vars(summary).items()
+                 if k not in ("passwords", "token") and not isinstance(v, dict)}  # fmt: skip
         print(f"  {label}: " + "，".join(f"{k} {v}" for k, v in shown.items()), flush=True)
+        for username, password in (getattr(summary, "logins", None) or {}).items():
+            role = (RoleAssignment.objects.filter(user__username=username).values_list("role", flat=True)
+                    .order_by("id").first())  # fmt: skip
+            extra.append({"role": role or "", "username": username, "password": password})
+    return extra
 
 
 def _link_self_service(username: str, unit) -> None:

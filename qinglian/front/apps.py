@@ -13,4 +13,4 @@ class FrontConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "码上举报二维码", "front:poster_list", "intake.register", 14))
+        nav_register(NavEntry("信访与线索", "码上举报二维码", "front:poster_list", "intake.register", 14))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from qinglian.accounts.scopes import scope
-from qinglian.grassroots.models import DualPost, Information, Photo, Station, TaskList, ZoneGroup
+from qinglian.grassroots.models import DualPost, Information, Photo, Station, TaskList, Zone, ZoneGroup
 
 
 def _pk(value) -> int:
@@ -71,6 +71,13 @@ def access_group(user, group_id) -> ZoneGroup:
     ):
         raise Http404("协作组不存在")
     return group
+
+
+def access_zone(user, zone_id) -> Zone:
+    zone = Zone.objects.select_related("office").filter(pk=_pk(zone_id)).first()
+    if zone is None or not scope(user, "grassroots.view").contains(zone.office):
+        raise Http404("协作区不存在")
+    return zone
 
 
 def access_dual_post(user, holder_id) -> DualPost:

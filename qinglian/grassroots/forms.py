@@ -100,6 +100,24 @@ class StationForm(_Styled):
     name = forms.CharField(label="名称", max_length=100, required=False, help_text="留空则按单位名称生成")
 
 
+class ZoneForm(_Styled):
+    name = forms.CharField(label="协作区名称", max_length=100)
+    office = forms.IntegerField(label="指导的纪委监委（监督检查室）", widget=forms.Select)
+
+
+class GroupForm(_Styled):
+    name = forms.CharField(label="协作组名称", max_length=100)
+    townships = forms.TypedMultipleChoiceField(label="乡镇（街道）", coerce=int, widget=forms.CheckboxSelectMultiple,
+                                               error_messages={"required": "请至少选择一个乡镇（街道）",
+                                                               "invalid_choice": "所选乡镇（街道）不在可选范围内"})  # fmt: skip
+
+
+class TaskListForm(_Styled):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    unit = forms.IntegerField(label="单位", widget=forms.Select,
+                              help_text="纪委监委、乡镇纪委、派驻组或已设站的村（社区）")  # fmt: skip
+
+
 class PowerEditForm(_Styled):
     number = forms.IntegerField(label="序号", min_value=1, max_value=999,
                                 help_text="填写已有序号即修改该项；填写新序号即增加一项")  # fmt: skip

@@ -163,6 +163,11 @@ class Information(models.Model):
 
 
 class Photo(models.Model):
+    """A photo given with an item of integrity information: its metadata stripped, its file encrypted
+    at rest (`read()` gives the picture); `size` is the picture's size."""
+
+    PURPOSE = "grassroots-photo"
+
     information = models.ForeignKey(Information, models.CASCADE, related_name="photos")
     name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=64)
@@ -171,6 +176,12 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def read(self) -> bytes:
+        from qinglian.core import crypto
+
+        with self.file.open("rb") as fh:
+            return crypto.decrypt_bytes(fh.read(), purpose=self.PURPOSE)
 
 
 # --- village power lists ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from qinglian.accounts.scopes import has_capability, scope
 from qinglian.archive.kinds import BY_CODE
 from qinglian.archive.services import entry_record
 from qinglian.audit.services import audit_record
+from qinglian.core import crypto
 from qinglian.front.filecheck import JPEG, PNG, check_files, strip_metadata
 from qinglian.grassroots import defaults
 from qinglian.grassroots.models import (
@@ -238,7 +239,7 @@ def information_submit(*, actor, station: Station, category: str, title: str, co
         data = strip_metadata(f.data, f.content_type)
         photo = Photo(information=info, name=f.name[:120], content_type=f.content_type, size=len(data))
         photo.file.save(
-            f"i{info.pk}.{'jpg' if f.content_type == JPEG else 'png'}", ContentFile(data), save=False
+            f"i{info.pk}.bin", ContentFile(crypto.encrypt_bytes(data, purpose=Photo.PURPOSE)), save=False
         )
         photo.save()
     audit_record(actor=actor, action="grassroots.information.submit", obj=info, unit_id=station.unit_id,
@@ -259,8 +260,7 @@ def _photo_files(info: Information):
 
     out = []
     for p in info.photos.all():
-        with p.file.open("rb") as fh:
-            out.append(IncomingFile(name=p.name, data=fh.read(), content_type=p.content_type))
+        out.append(IncomingFile(name=p.name, data=p.read(), content_type=p.content_type))
     return out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from qinglian.accounts.decorators import capability_required
 from qinglian.accounts.models import User
 from qinglian.accounts.scopes import has_capability, scope
 from qinglian.audit.services import audit_record
-from qinglian.core.forms import add_service_errors, form_status
+from qinglian.core.forms import add_service_errors, error_text, form_status
 from qinglian.core.pagination import paginate
 from qinglian.grassroots import selectors, services
 from qinglian.grassroots.access import (
@@ -23,17 +24,21 @@ from qinglian.grassroots.access import (
     access_photo,
     access_station,
     access_tasklist,
+    access_zone,
 )
 from qinglian.grassroots.forms import (
     AssignForm,
     DualPostForm,
     EvidenceForm,
+    GroupForm,
     MemberForm,
     PowerEditForm,
     StationForm,
     SubmitForm,
     TaskForm,
+    TaskListForm,
     TriageForm,
+    ZoneForm,
 )
 from qinglian.grassroots.models import Information, Power, PowerListVersion, Station, Task, Zone
 from qinglian.people.models import Cadre, Unit, UnitKind
@@ -168,7 +173,7 @@ def photo(request, info_id: int, photo_id: int):
     p = access_photo(request.user, info_id, photo_id)
     audit_record(actor=request.user, action="grassroots.photo.read", obj=p.information, unit_id=p.information.unit_id,
                  request=request)  # fmt: skip
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response = HttpResponse(p.read(), content_type=p.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -193,7 +198,7 @@ def station_new(request):
     form = StationForm(request.POST or None)
     form.fields["unit"].widget.choices = [(u.pk, u.name) for u in candidates]
     if request.method == "POST" and form.is_valid():
-        unit = next((u for u in candidates if u.pk == form.cleaned_data["unit"]), None)
+        unit = _pick(candidates, form.cleaned_data["unit"])
         try:
             if unit is None:
                 raise ValidationError({"unit": "请选择本辖区内尚未设站的村（社区）或单位"})
@@ -238,8 +243,7 @@ def member_add(request, station_id: int):
             services.member_add(actor=request.user, station=st, role=d["role"], name=d["name"], user=user,
                                 cadre=cadre, phone=d["phone"], request=request)  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            messages.error(request, "；".join(msgs))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "已添加成员")
     else:
@@ -255,7 +259,61 @@ def zones(request):
     s = scope(request.user, "grassroots.view")
     rows = Zone.objects.filter(s.units_q("office__")).select_related("office").prefetch_related(
         "groups__townships").order_by("name")  # fmt: skip
-    return render(request, "grassroots/zones.html", {"zones": rows})
+    return render(request, "grassroots/zones.html",
+                  {"zones": rows, "can_manage": has_capability(request.user, "grassroots.manage")})  # fmt: skip
+
+
+def _pick(candidates, pk):
+    return next((u for u in candidates if u.pk == pk), None)
+
+
+@capability_required("grassroots.manage")
+@require_http_methods(["GET", "POST"])
+def zone_new(request):
+    s = scope(request.user, "grassroots.manage")
+    offices = list(Unit.objects.filter(s.units_q(), is_active=True, kind=UnitKind.DISCIPLINE_COMMISSION)
+                   .order_by("path")[:200])  # fmt: skip
+    form = ZoneForm(request.POST or None)
+    form.fields["office"].widget.choices = [(u.pk, u.name) for u in offices]
+    if request.method == "POST" and form.is_valid():
+        office = _pick(offices, form.cleaned_data["office"])
+        try:
+            if office is None:
+                raise ValidationError({"office": "请选择您管理范围内的纪委监委"})
+            services.zone_create(actor=request.user, name=form.cleaned_data["name"], office=office, request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已建立协作区，请在其下建立协作组")
+            return redirect("grassroots:zones")
+    return render(request, "grassroots/form.html", {"form": form, "title": "新建协作区",
+                  "back": ("grassroots:zones", "片组协作"), "submit": "建立"},
+                  status=form_status(request, form))  # fmt: skip
+
+
+@capability_required("grassroots.manage")
+@require_http_methods(["GET", "POST"])
+def group_new(request, zone_id: int):
+    zone = access_zone(request.user, zone_id)
+    s = scope(request.user, "grassroots.manage")
+    townships = list(Unit.objects.filter(s.units_q(), is_active=True, kind=UnitKind.TOWNSHIP).order_by("path")[:300])
+    form = GroupForm(request.POST or None)
+    form.fields["townships"].choices = [(u.pk, u.name) for u in townships]
+    if request.method == "POST" and form.is_valid():
+        chosen = [u for u in townships if u.pk in set(form.cleaned_data["townships"])]
+        try:
+            services.group_create(actor=request.user, zone=zone, name=form.cleaned_data["name"],
+                                  townships=chosen, request=request)  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已建立协作组")
+            return redirect("grassroots:zones")
+    return render(request, "grassroots/form.html", {"form": form, "title": f"{zone.name}：新建协作组",
+                  "back": ("grassroots:zones", "片组协作"), "submit": "建立"},
+                  status=form_status(request, form))  # fmt: skip
 
 
 @capability_required("grassroots.view")
@@ -288,9 +346,7 @@ def group_assign(request, group_id: int):
             services.group_clue_assign(actor=request.user, group=g, clue=clue, note=form.cleaned_data["note"],
                                        request=request)  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(
-                request, "；".join(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
-            )
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, f"线索{clue.number}已交协作组办理")
     else:
@@ -398,7 +454,36 @@ def tasks(request):
     year, today = _year(request), timezone.localdate()
     page = paginate(request, selectors.tasklist_page_rows(viewer=request.user, year=year))
     page.object_list = selectors.with_completion(page.object_list, today)
-    return render(request, "grassroots/tasks.html", {"page": page, "year": year})
+    return render(request, "grassroots/tasks.html", {"page": page, "year": year,
+                  "can_manage": has_capability(request.user, "grassroots.manage")})  # fmt: skip
+
+
+@capability_required("grassroots.manage")
+@require_http_methods(["GET", "POST"])
+def tasklist_new(request):
+    year = _year(request)
+    s = scope(request.user, "grassroots.manage")
+    units = list(Unit.objects.filter(s.units_q(), is_active=True).filter(
+        Q(kind__in=services.TASK_UNIT_KINDS) | Q(station__isnull=False)).order_by("path")[:500])  # fmt: skip
+    form = TaskListForm(request.POST or None, initial={"year": year})
+    form.fields["unit"].widget.choices = [(u.pk, u.name) for u in units]
+    if request.method == "POST" and form.is_valid():
+        unit = _pick(units, form.cleaned_data["unit"])
+        try:
+            if unit is None:
+                raise ValidationError({"unit": "请选择您管理范围内的纪委监委、乡镇纪委、派驻组或联络站"})
+            tl = services.tasklist_create(actor=request.user, year=form.cleaned_data["year"], unit=unit,
+                                          request=request)  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已建立任务清单：共性任务已列入，可再增加自定任务（X）")
+            return redirect("grassroots:tasklist", list_id=tl.pk)
+    return render(request, "grassroots/form.html", {"form": form, "title": "建立“20+X”任务清单",
+                  "back": ("grassroots:tasks", "任务清单"), "submit": "建立"},
+                  status=form_status(request, form))  # fmt: skip
 
 
 def _tasklist_page(request, tl, template, evidence_url):
@@ -424,9 +509,7 @@ def task_add(request, list_id: int):
             services.task_add(actor=request.user, task_list=tl, title=form.cleaned_data["title"],
                               due_date=form.cleaned_data["due_date"], request=request)  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(
-                request, "；".join(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
-            )
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "已增加自定任务")
     else:
@@ -445,9 +528,7 @@ def _done(request, task_id: int, back: str):
             services.task_complete(actor=request.user, task=task, evidence=form.cleaned_data["evidence"],
                                    request=request)  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(
-                request, "；".join(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
-            )
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "已标记完成")
     else:

@@ -24,7 +24,7 @@ class GroupsConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "分类监督分组", "groups:list", "groups.view", 50))
+        nav_register(NavEntry("档案与意见", "分类监督分组", "groups:list", "groups.view", 50))
         post_migrate.connect(_sync_defaults, sender=self)
 
         from qinglian.groups.profile_sections import register as register_profile_sections

@@ -18,7 +18,7 @@ class HandoversConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "离任交接", "handovers:cases", "handovers.view", 56))
-        nav_register(NavEntry("监督业务", "离任审计", "handovers:audits", "handovers.record", 58))
+        nav_register(NavEntry("日常监督", "离任交接", "handovers:cases", "handovers.view", 56))
+        nav_register(NavEntry("日常监督", "离任审计", "handovers:audits", "handovers.record", 58))
         nav_register(NavEntry("工作台", "我的离任交接", "handovers:mine", "handovers.own", 40))
         post_migrate.connect(_sync_defaults, sender=self, dispatch_uid="qinglian.handovers.sync")

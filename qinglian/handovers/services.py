@@ -242,7 +242,7 @@ def case_open(
         from qinglian.workitems.services import workitem_create
 
         workitem_create(actor=actor, subject=case, kind="handovers.handover", assignee_user=actor,
-                        title=f"离任交接：{case.departing_name}（{unit.name}）", due_date=max(case.due_on, now.date()),
+                        title=f"离任交接：{case.departing_name}（{unit.name}）", due_date=max(case.due_on, timezone.localdate()),
                         request=request)  # fmt: skip
     return case
 

@@ -11,7 +11,7 @@ class InspectionsConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "巡察", "inspections:home", "inspections.view", 60))
+        nav_register(NavEntry("日常监督", "巡察", "inspections:home", "inspections.view", 60))
         nav_register(
             NavEntry("工作台", "巡察整改事项", "inspections:rectifications", "inspections.rectify", 40)
         )

@@ -10,5 +10,5 @@ class IntakeConfig(AppConfig):
         from qinglian.core.navigation import NavEntry
         from qinglian.core.navigation import register as nav_register
 
-        nav_register(NavEntry("监督业务", "信访举报", "intake:reports", "intake.view", 10))
-        nav_register(NavEntry("监督业务", "问题线索", "intake:clues", "intake.view", 12))
+        nav_register(NavEntry("信访与线索", "信访举报", "intake:reports", "intake.view", 10))
+        nav_register(NavEntry("信访与线索", "问题线索", "intake:clues", "intake.view", 12))

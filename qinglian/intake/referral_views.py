@@ -413,5 +413,5 @@ def register_navigation() -> None:
     from qinglian.core.navigation import NavEntry
     from qinglian.core.navigation import register as nav_register
 
-    nav_register(NavEntry("监督业务", "纪检监察建议书", "intake:letters", "intake.view", 46))
-    nav_register(NavEntry("监督业务", "信访举报统计", "intake:stats", "intake.stats", 48))
+    nav_register(NavEntry("信访与线索", "纪检监察建议书", "intake:letters", "intake.view", 46))
+    nav_register(NavEntry("信访与线索", "信访举报统计", "intake:stats", "intake.stats", 48))

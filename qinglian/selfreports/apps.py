@@ -11,5 +11,5 @@ class SelfreportsConfig(AppConfig):
         from qinglian.core.navigation import register as nav_register
 
         nav_register(
-            NavEntry("监督业务", "述职述廉报告雷同比对", "selfreports:reports", "inspections.reports", 76)
+            NavEntry("日常监督", "述职述廉报告雷同比对", "selfreports:reports", "inspections.reports", 76)
         )

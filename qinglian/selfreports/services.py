@@ -216,7 +216,7 @@ def run_execute(run: DetectionRun) -> DetectionRun:
         common_fraction=float(p["common_fraction"]),
     )
     texts = [r[3] for r in readable]
-    corpus = similarity.Corpus.from_texts(texts, params.shingle, sort=True)
+    corpus = similarity.Corpus.from_texts(texts, params.shingle)
     result = similarity.find_pairs(corpus, params)
     t1 = time.perf_counter()
     pairs = []

@@ -26,7 +26,7 @@ class SpotchecksConfig(AppConfig):
         from qinglian.core.navigation import register as nav_register
 
         nav_register(
-            NavEntry("监督业务", "个人有关事项抽查核实", "spotchecks:home", "declarations.check", 57)
+            NavEntry("日常监督", "个人有关事项抽查核实", "spotchecks:home", "declarations.check", 57)
         )
         nav_register(NavEntry("工作台", "个人有关事项核查说明", "spotchecks:mine", "declarations.own", 36))
 

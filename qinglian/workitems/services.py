@@ -212,6 +212,111 @@ def workitem_create(
     return item
 
 
+@transaction.atomic
+def workitems_create_many(
+    *,
+    actor,
+    kind: str,
+    items: list[dict],
+    start: date | None = None,
+    due_working_days: int | None = None,
+    due_calendar_days: int | None = None,
+    remind_days=(3, 1),
+    request=None,
+) -> list[WorkItem]:
+    """Open many to-dos of one kind with one deadline rule at once (a nightly scan's thousands of
+    warnings). Each dict of `items` has `subject`, `title` and `assignee_unit` or `assignee_user`
+    (and optionally `escalate_to`). The rows, audit events and notifications are those that
+    `workitem_create` would write for each in turn, with the same checks (any failing item fails
+    them all), but set-based: one deadline computation, bulk inserts, one audit append, one
+    members query and one notification insert. Returns the items in the order given."""
+    if not isinstance(kind, str) or len(kind) > 64 or not _KIND.match(kind):
+        raise ValidationError({"kind": "待办类型代码无效（如 intake.acknowledge）"})
+    if (due_working_days is None) == (due_calendar_days is None):
+        raise ValidationError({"due_date": "请指定办理期限：工作日天数或自然日天数，二者选一"})
+    mode = WorkItem.DueMode.WORKING_DAYS if due_working_days is not None else WorkItem.DueMode.CALENDAR_DAYS
+    days = due_working_days if due_working_days is not None else due_calendar_days
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DUE_DAYS:
+        raise ValidationError({"due_date": f"期限天数须为1至{MAX_DUE_DAYS}之间的整数"})
+    if not items:
+        return []
+    start = _local_date(start) if start is not None else timezone.localdate()
+    deadline = _deadline(start, mode, days, None)
+    remind = _clean_remind_days(remind_days)
+    created_by = actor if actor is not None and actor.is_authenticated else None
+    rows = []
+    for spec in items:
+        subject = spec.get("subject")
+        if not isinstance(subject, models.Model) or subject.pk is None:
+            raise ValidationError({"subject": "待办事项必须关联一个已保存的业务对象"})
+        title = (spec.get("title") or "").strip()
+        if not title:
+            raise ValidationError({"title": "请填写事项名称"})
+        if len(title) > 200:
+            raise ValidationError({"title": "事项名称过长（不超过200个字）"})
+        user, unit = spec.get("assignee_user"), spec.get("assignee_unit")
+        if user is None and unit is None:
+            raise ValidationError({"assignee_user": "请指定承办人或承办单位"})
+        escalate_to = spec.get("escalate_to")
+        if escalate_to is None:
+            if unit is not None:
+                escalate_to = unit.supervisor
+            elif user.unit_id:
+                escalate_to = user.unit.supervisor
+        item = WorkItem(
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=str(subject.pk),
+            kind=kind,
+            title=title,
+            assignee_user=user,
+            assignee_unit=unit,
+            escalate_to=escalate_to,
+            created_by=created_by,
+            start_date=start,
+            due_mode=mode,
+            due_days=days,
+            remind_days=list(remind),
+        )
+        _set_due(item, deadline)
+        rows.append(item)
+    WorkItem.objects.bulk_create(rows, batch_size=1000)
+    from qinglian.audit.services import audit_record_many
+
+    audit_record_many(
+        [
+            {
+                "actor": actor,
+                "action": "workitem.create",
+                "obj": item,
+                "unit_id": item.assignee_unit_id,
+                "request": request,
+                "extra": {
+                    "kind": kind,
+                    "subject": f"{item.content_type.app_label}.{item.content_type.model}:{item.object_id}",
+                    "due_date": f"{item.due_date:%Y-%m-%d}",
+                    "due_provisional": item.due_provisional,
+                },
+            }
+            for item in rows
+        ]
+    )
+    now = timezone.now()
+    members = unit_members({item.assignee_unit_id for item in rows if not item.assignee_user_id})
+    actor_id = getattr(actor, "pk", None)
+    out = []
+    for item in rows:
+        message = f"新待办：{item.title}，办理期限{item.due_date:%Y年%m月%d日}" + (
+            "（暂定）" if item.due_provisional else ""
+        )
+        out += [
+            _notification(item, user_id, Notification.Kind.ASSIGNED, message, now)
+            for user_id in sorted(_recipients(item, members))
+            if user_id != actor_id
+        ]
+    notify(out)
+    return rows
+
+
 def _notify_assigned(item: WorkItem, actor) -> None:
     now = timezone.now()
     members = unit_members([item.assignee_unit_id]) if not item.assignee_user_id else {}

@@ -236,3 +236,33 @@ def test_my_import_jobs_list_is_paginated_with_a_fixed_query_count(
     with django_assert_num_queries(n):
         page = client.get("/archive/import/").content.decode()
     assert "共 31 条" in page and "报表30.xlsx" in page and "报表00.xlsx" not in page  # newest first
+
+
+def test_entries_waiting_for_review_run_the_after_write_hooks_only_once_reviewed(
+    tree, agency, person, make_user, django_capture_on_commit_callbacks
+):
+    """Grades, warnings and the reverse check read only reviewed entries, so a pending entry's
+    hooks would change nothing: they run when it is reviewed (a monthly report of 20,000 rows
+    would otherwise refresh 20,000 files for nothing)."""
+    from qinglian.archive.services import entry_recorded, entry_review
+
+    seen = []
+
+    def receiver(sender, person_id=None, unit_id=None, **kwargs):
+        seen.append(person_id)
+
+    entry_recorded.connect(receiver, dispatch_uid="test-pending-hooks")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = import_entries(actor=agency, data=xlsx(row(person, "external.audit_finding")))
+        assert result.ok and seen == []
+        entry = ArchiveEntry.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            entry_review(actor=make_user("discipline_supervision", tree.county_a), entry=entry, accept=True)
+        assert seen == [person.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            import_entries(actor=make_user("org_supervision", tree.county_a),
+                           data=xlsx(row(person, "info.training")))  # fmt: skip
+        assert seen == [person.pk, person.pk]  # an entry needing no review runs them at once
+    finally:
+        entry_recorded.disconnect(dispatch_uid="test-pending-hooks")

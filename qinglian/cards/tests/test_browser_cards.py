@@ -40,7 +40,9 @@ def test_open_card_from_link_acknowledge_and_report_on_a_phone(
     page.goto(live_server.url + link)
     page.get_by_role("button", name="签收").click()
     expect(page.get_by_text("已签收")).to_be_visible()
+    expect(page.get_by_role("button", name="提交本季度落实情况")).to_be_visible()
     boxes = page.get_by_role("textbox")
+    assert boxes.count() >= 1
     for i in range(boxes.count()):
         boxes.nth(i).fill(f"本季度已落实第{i + 1}项")
     snap(page, "cards-phone-report")
@@ -77,7 +79,10 @@ def test_own_page_on_a_phone_acknowledge_report_and_family_events(new_page, live
     page.get_by_role("button", name="签收本季度提醒卡").click()
     expect(page.get_by_role("alert").filter(has_text="已签收")).to_be_visible()
     page.get_by_role("link", name="填写本季度落实情况").click()
+    # Count the boxes only once the form has arrived (counting on the old page found none).
+    expect(page.get_by_role("button", name="提交本季度落实情况")).to_be_visible()
     boxes = page.get_by_role("textbox")
+    assert boxes.count() >= 1
     for i in range(boxes.count()):
         boxes.nth(i).fill(f"已落实第{i + 1}项")
     page.get_by_role("button", name="提交本季度落实情况").click()

@@ -38,7 +38,11 @@ def nav(page):
 
 
 def unit_names(page) -> list[str]:
-    return page.get_by_test_id("unit-table").locator("tbody tr td:first-child").all_inner_texts()
+    # all_inner_texts() does not wait: read the rows only once the page with the table is there
+    # (read right after a click, it found the previous page's none).
+    rows = page.get_by_test_id("unit-table").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    return rows.locator("td:first-child").all_inner_texts()
 
 
 def test_township_officer_passes_two_factor_and_sees_only_own_township(page, live_server, township_officer):
@@ -174,4 +178,5 @@ def test_every_page_in_the_navigation_opens_without_browser_errors(
 def test_api_docs_page_works_under_the_content_security_policy(page, live_server, administrator):
     login_via_form(page, live_server, "admin_sys", PASSWORD)
     page.goto("/api/docs/")
-    expect(page.get_by_text("/api/v1/units/").first).to_be_visible(timeout=3000)
+    # The page fetches the schema, generated on request (over a second quiet, several under load).
+    expect(page.get_by_text("/api/v1/units/").first).to_be_visible(timeout=20_000)

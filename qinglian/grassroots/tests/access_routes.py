@@ -29,11 +29,12 @@ def _information(tree, unit):
 def _photo(tree, unit):
     from django.core.files.base import ContentFile
 
+    from qinglian.core import crypto
     from qinglian.grassroots.models import Photo
 
     info_id = _information(tree, unit)
     p = Photo(information_id=info_id, name="a.png", content_type="image/png", size=8)
-    p.file.save("m.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+    p.file.save("m.bin", ContentFile(crypto.encrypt_bytes(b"\x89PNG\r\n\x1a\n", purpose=Photo.PURPOSE)), save=False)
     p.save()
     return f"{info_id}/photos/{p.pk}"
 
@@ -57,6 +58,14 @@ def _group(tree, unit):
     return group.pk
 
 
+def _zone(tree, unit):
+    from django.utils import timezone
+
+    from qinglian.grassroots.models import Zone
+
+    return Zone.objects.create(name="矩阵协作区", office=unit, created_at=timezone.now()).pk
+
+
 def _dual_post(tree, unit):
     from datetime import date
 
@@ -75,6 +84,7 @@ OBJECTS: dict = {
     "grass_station": lambda tree, unit: _station(tree, unit).pk,
     "grass_tasklist": _tasklist,
     "grass_group": _group,
+    "grass_zone": _zone,
     "grass_dual_post": _dual_post,
 }
 ROUTES: dict = {
@@ -95,6 +105,8 @@ ROUTES: dict = {
     "grassroots:station": Route("/grassroots/stations/{obj}/", obj="grass_station"),
     "grassroots:member_add": Route("/grassroots/stations/{obj}/members/", method="POST", obj="grass_station"),
     "grassroots:zones": Route("/grassroots/zones/"),
+    "grassroots:zone_new": Route("/grassroots/zones/new/"),
+    "grassroots:group_new": Route("/grassroots/zones/{obj}/groups/new/", obj="grass_zone"),
     "grassroots:group": Route("/grassroots/zones/groups/{obj}/", obj="grass_group"),
     "grassroots:group_assign": Route(
         "/grassroots/zones/groups/{obj}/assign/", method="POST", obj="grass_group"
@@ -104,6 +116,7 @@ ROUTES: dict = {
     "grassroots:dual_posts": Route("/grassroots/dual-posts/"),
     "grassroots:dual_post": Route("/grassroots/dual-posts/{obj}/", obj="grass_dual_post"),
     "grassroots:tasks": Route("/grassroots/tasks/"),
+    "grassroots:tasklist_new": Route("/grassroots/tasks/new/"),
     "grassroots:tasklist": Route("/grassroots/tasks/{obj}/", obj="grass_tasklist"),
     "grassroots:task_add": Route("/grassroots/tasks/{obj}/add/", method="POST", obj="grass_tasklist"),
     "grassroots:task_done": Route("/grassroots/tasks/items/1/done/", method="POST"),

@@ -94,8 +94,12 @@ def test_photos_are_checked_by_content_and_stripped_of_metadata(net):
     raw = jpeg_with_exif()
     assert b"PhoneMaker" in raw
     info = _submit(net, photos=[("IMG_0001.jpg", raw, "image/jpeg")])
-    stored = info.photos.get().file.read()
-    assert b"PhoneMaker" not in stored and stored[:3] == b"\xff\xd8\xff"
+    photo = info.photos.get()
+    picture = photo.read()
+    assert b"PhoneMaker" not in picture and picture[:3] == b"\xff\xd8\xff"
+    with photo.file.open("rb") as fh:
+        on_disk = fh.read()
+    assert on_disk[:3] != b"\xff\xd8\xff" and picture not in on_disk  # encrypted at rest
     with pytest.raises(ValidationError) as exc:
         _submit(net, photos=[("evil.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg")])
     assert "照片" in str(exc.value) or "不接受" in str(exc.value)

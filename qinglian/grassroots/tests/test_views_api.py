@@ -43,7 +43,12 @@ def test_triage_page_and_scope(net, login):  # noqa: F811
     detail = c.get(f"/grassroots/information/{info.pk}/")
     assert detail.status_code == 200 and "研判" in detail.content.decode()
     photo = info.photos.get()
-    assert c.get(f"/grassroots/information/{info.pk}/photos/{photo.pk}/").status_code == 200
+    shown = c.get(f"/grassroots/information/{info.pk}/photos/{photo.pk}/")
+    assert shown.status_code == 200 and shown.content.startswith(b"\xff\xd8")  # the JPEG itself
+    with photo.file.open("rb") as fh:
+        stored = fh.read()
+    assert b"\xff\xd8" not in stored[:4] and b"JFIF" not in stored and b"Exif" not in stored  # encrypted at rest
+    assert photo.read() == shown.content and photo.size == len(shown.content)
     bad = c.post(f"/grassroots/information/{info.pk}/triage/", {"outcome": "archive", "decided_by": "李书记"})
     assert bad.status_code == 400 and "指定" in bad.content.decode()
     ok = c.post(f"/grassroots/information/{info.pk}/triage/", {"outcome": "archive", "decided_by": "李书记",
@@ -139,3 +144,42 @@ def test_api_station_submits_and_sees_only_its_village(net):  # noqa: F811
     assert len(staff.get("/api/v1/integrity-information/").json()["results"]) == 2
     assert staff.post("/api/v1/integrity-information/", {}, format="json").status_code == 403
     assert _api(net.outsider).get("/api/v1/integrity-information/").json()["results"] == []
+
+
+def test_zones_groups_and_task_lists_are_created_on_pages(net, login, tree, make_user):  # noqa: F811
+    from qinglian.grassroots.models import TaskList, Zone, ZoneGroup
+
+    commission = make_user("discipline_supervision", tree.county_a)
+    c = login(commission)
+    assert "新建协作区" in c.get("/grassroots/zones/").content.decode()
+    # Bad input: nothing written, the form comes back with the reason.
+    r = c.post("/grassroots/zones/new/", {"name": "", "office": tree.jw_a.pk})
+    assert r.status_code == 400 and not Zone.objects.exists()
+    r = c.post("/grassroots/zones/new/", {"name": "第二协作区", "office": tree.village.pk})
+    assert r.status_code == 400 and "纪委监委" in r.content.decode() and not Zone.objects.exists()
+    r = c.post("/grassroots/zones/new/", {"name": "第二协作区", "office": tree.jw_a.pk})
+    assert r.status_code == 302
+    zone = Zone.objects.get()
+    assert zone.office == tree.jw_a
+    r = c.post(f"/grassroots/zones/{zone.pk}/groups/new/", {"name": "第一协作组"})
+    assert r.status_code == 400 and "请至少选择一个乡镇" in r.content.decode()
+    r = c.post(f"/grassroots/zones/{zone.pk}/groups/new/", {"name": "第一协作组", "townships": [tree.township.pk]})
+    assert r.status_code == 302
+    assert list(ZoneGroup.objects.get().townships.all()) == [tree.township]
+    assert "第一协作组" in c.get("/grassroots/zones/").content.decode()
+
+    r = c.post("/grassroots/tasks/new/", {"year": 2026, "unit": tree.dept_a1.pk})  # not a task-list unit
+    assert r.status_code == 400 and not TaskList.objects.exists()
+    r = c.post("/grassroots/tasks/new/", {"year": 2026, "unit": tree.t1_committee.pk})
+    assert r.status_code == 302
+    tl = TaskList.objects.get()
+    assert tl.unit == tree.t1_committee and tl.tasks.filter(common__isnull=False).count() >= 20
+    r = c.post("/grassroots/tasks/new/", {"year": 2026, "unit": tree.t1_committee.pk})
+    assert r.status_code == 400 and "已建立" in r.content.decode()
+
+    # Another county's commission sees neither the zone nor the task list's unit.
+    outsider = make_user("discipline_supervision", tree.county_b)
+    c = login(outsider)
+    assert c.get(f"/grassroots/zones/{zone.pk}/groups/new/").status_code == 404
+    r = c.post("/grassroots/tasks/new/", {"year": 2026, "unit": tree.t1_committee.pk})
+    assert r.status_code == 400 and TaskList.objects.count() == 1

@@ -155,3 +155,102 @@ def test_full_width_forms_and_whitespace_do_not_hide_a_copy():
         text[100:110], text[100:105] + "\n " + text[105:110]
     )
     assert np.array_equal(S.text_hashes(text), S.text_hashes(variant))
+
+
+def test_blocks_of_any_size_and_threads_give_the_same_signatures():
+    """Reports are hashed a block at a time: windows that cross from one report into the next
+    must never count, whatever the block boundaries and however short the reports."""
+    rng = np.random.default_rng(12)
+    texts = [words(int(rng.integers(0, 9)), rng) for _ in range(40)]  # many shorter than k
+    texts += [words(int(rng.integers(5, 600)), rng) for _ in range(40)]
+    texts = [texts[i] for i in rng.permutation(len(texts))]
+    corpus = S.Corpus.from_texts(texts)
+    expected = None
+    for chunk, workers in [(1, 1), (3, 1), (7, 2), (32, 1), (1000, 1)]:
+        sig, valid, _ = S.signatures(corpus, np.empty(0, dtype=np.uint32), S.Params(chunk=chunk), workers)
+        if expected is None:
+            expected = (sig, valid)
+            for i, t in enumerate(texts):
+                h = S.text_hashes(t)
+                assert valid[i] == (h.shape[0] > 0)
+                if h.shape[0]:
+                    s = np.unique(h)
+                    idx = np.searchsorted(s, (np.arange(128, dtype=np.uint64) * 2**25).astype(np.uint32))
+                    idx[idx == s.shape[0]] = 0
+                    assert np.array_equal(sig[i], s[idx])
+        else:
+            assert np.array_equal(sig, expected[0]) and np.array_equal(valid, expected[1]), (chunk, workers)
+
+
+def test_common_filter_is_exact_when_slots_collide():
+    """Common hashes that all want the same two slots: cuckoo placement takes two, the rest go to
+    the stash, and membership stays exact."""
+    rng = np.random.default_rng(13)
+    top, low = np.uint32(5 << 21), np.uint32(7)
+    crowded = top | (np.arange(1, 301, dtype=np.uint32) << np.uint32(11)) | low
+    spread = rng.integers(0, 2**32, 2000, dtype=np.uint32)
+    common = np.unique(np.concatenate([crowded, spread]))
+    filt = S.CommonFilter(common)
+    assert filt.stash.shape[0] > 0
+    probe = np.concatenate(
+        [common, rng.integers(0, 2**32, 50_000, dtype=np.uint32), crowded + np.uint32(1 << 11)]
+    )
+    assert np.array_equal(filt.common_mask(probe), np.isin(probe, common))
+    blanked = probe.copy()
+    filt.blank(blanked)
+    assert np.array_equal(blanked == 0xFFFFFFFF, np.isin(probe, common) | (probe == 0xFFFFFFFF))
+    assert np.array_equal(
+        S.CommonFilter(np.empty(0, dtype=np.uint32)).common_mask(probe), np.zeros(probe.shape, bool)
+    )
+
+
+def test_sort_and_window_hashes_match_their_plain_definitions():
+    rng = np.random.default_rng(14)
+    for n in (0, 1, 63, 64, 65, 3000):
+        a = rng.integers(0, 2**32, n, dtype=np.uint32)
+        a[: n // 3] = a[n // 3 : 2 * (n // 3)]  # duplicates
+        assert np.array_equal(S.sort32(a), np.sort(a))
+    cp = rng.integers(0x4E00, 0x9FA5, 500, dtype=np.uint32)
+    for k in (2, 3, 5, 7, 8):
+        expected = []
+        for p in range(cp.shape[0] - k + 1):
+            v = 0
+            for c in cp[p : p + k].tolist():
+                v = (v * int(S._P) + c) % 2**32
+            expected.append(v)
+        assert S._poly_windows(cp, k).tolist() == expected
+
+
+def test_signature_agreement_estimates_jaccard_of_real_shingles():
+    """The same with the texts' own shingle hashes (polynomial + mixer), not random numbers: pairs
+    of texts with edits at various rates."""
+    rng = np.random.default_rng(15)
+    errors = []
+    texts = []
+    for _ in range(40):
+        base = words(3000, rng)
+        texts += [base, edit(base, float(rng.uniform(0.005, 0.08)), rng)]
+    corpus = S.Corpus.from_texts(texts)
+    sig, _, sets = S.signatures(corpus, np.empty(0, dtype=np.uint32), S.Params())
+    for i in range(0, len(texts), 2):
+        a, b = sets[i], sets[i + 1]
+        inter = S.intersection_size(a, b)
+        errors.append((sig[i] == sig[i + 1]).mean() - inter / (a.shape[0] + b.shape[0] - inter))
+    assert abs(np.mean(errors)) < 0.015
+    assert np.std(errors) < 0.06
+
+
+def test_sets_loaded_in_blocks_equal_sets_computed_one_by_one():
+    texts, _ = corpus_with_plants(n_noise=30)
+    texts += ["", "短", QUOTES[0]]  # empty, shorter than a shingle, nothing but common
+    corpus = S.Corpus.from_texts(texts)
+    common = S.common_hashes(corpus, S.Params(common_min_docs=10))
+    loaded = S.SetCache(corpus, common)
+    ids = [5, 3, 3, 0, len(texts) - 3, len(texts) - 2, len(texts) - 1, len(texts) - 4]
+    loaded.load(ids, block=3)
+    single = S.SetCache(corpus, common)
+    assert loaded[len(texts) - 1].shape[0] == 0 and loaded[len(texts) - 3].shape[0] == 0
+    for i in ids:
+        h = S.text_hashes(texts[i])
+        assert np.array_equal(loaded[i], single[i])
+        assert np.array_equal(loaded[i], np.unique(h[~np.isin(h, common)]))
