@@ -180,3 +180,30 @@ def test_api_docs_page_works_under_the_content_security_policy(page, live_server
     page.goto("/api/docs/")
     # The page fetches the schema, generated on request (over a second quiet, several under load).
     expect(page.get_by_text("/api/v1/units/").first).to_be_visible(timeout=20_000)
+
+
+def test_htmx_controls_ignore_clicks_until_htmx_has_processed_the_page(page, live_server, administrator, browser_guard):
+    """A click that lands before htmx has bound a control would be lost (a flaky test's cause)."""
+
+    def pointer_events_of_an_htmx_button() -> str:
+        return page.evaluate(
+            """() => {
+                const b = document.createElement("button");
+                b.setAttribute("hx-get", "/");
+                document.body.append(b);
+                const value = getComputedStyle(b).pointerEvents;
+                b.remove();
+                return value;
+            }"""
+        )
+
+    login_via_form(page, live_server, "admin_sys", PASSWORD)
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).not_to_have_class(re.compile("ql-booting"))
+    assert pointer_events_of_an_htmx_button() == "auto"
+
+    browser_guard.allow_console_error(r"app\.js|Failed to load resource")
+    page.route("**/core/app.js", lambda route: route.abort())  # htmx loads; our "ready" never comes
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_class(re.compile("ql-booting"))
+    assert pointer_events_of_an_htmx_button() == "none"
