@@ -3,9 +3,8 @@ so that a row is accepted or refused for the same reasons whichever way it arriv
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
+from django.utils import timezone
 
 from qinglian.core.idnumber import IdNumberError, parse
 from qinglian.people.models import (
@@ -49,7 +48,7 @@ class PastDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value and value > date.today():
+        if value and value > timezone.localdate():
             raise forms.ValidationError("日期不能晚于今天")
 
 

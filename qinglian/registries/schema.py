@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from qinglian.core.idnumber import IdNumber, IdNumberError
+from qinglian.core.idnumber import IdNumber, IdNumberError, local_today
 from qinglian.core.idnumber import parse as parse_id
 from qinglian.registries.models import CompanyRole, CourtRecord, SourceKind, VehicleRecord
 
@@ -221,7 +221,7 @@ def _parse_date_text(text: str, value: str) -> date:
                 d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 break
-            if d.year < 1900 or d > date.today():
+            if d.year < 1900 or d > local_today():
                 raise CellError(f"日期“{value}”超出合理范围")
             return d
     raise CellError(f"日期“{value}”无法识别（应为 2024-05-01 或 2024年5月1日）")

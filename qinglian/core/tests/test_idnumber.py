@@ -82,3 +82,16 @@ def test_lower_case_x_and_spaces_are_normalised():
 def test_mask_hides_birth_date():
     assert mask("349899198001011234") == "349899********1234"
     assert str(parse(make(DEMO_REGION, date(1980, 1, 1), 1))).startswith("349899********")
+
+
+def test_a_child_born_today_in_china_is_not_in_the_future_when_utc_is_still_yesterday():
+    """17:00 UTC on 24 November is 01:00 on 25 November in Asia/Shanghai."""
+    import datetime as dt
+
+    import time_machine
+
+    born_today = make(DEMO_REGION, date(2026, 11, 25), 1)
+    with time_machine.travel(dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC), tick=False):
+        assert parse(born_today).birth_date == date(2026, 11, 25)
+        with pytest.raises(IdNumberError, match="晚于今天"):
+            parse(make(DEMO_REGION, date(2026, 11, 26), 1))
