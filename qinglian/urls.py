@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from qinglian.core.views import section_home
+
 handler400 = "qinglian.core.views.bad_request"
 handler403 = "qinglian.core.views.permission_denied"
 handler404 = "qinglian.core.views.not_found"
@@ -32,5 +34,10 @@ urlpatterns = [
     path("todo/", include("qinglian.workitems.urls")),
     path("documents/", include("qinglian.documents.urls")),
     path("api/", include("qinglian.api.urls")),
+    # Modules without a page of their own at their bare address: their first page the user may open.
+    *[
+        path(prefix, section_home, {"prefix": "/" + prefix})
+        for prefix in ("people/", "intake/", "grassroots/", "task-force/", "joint/")
+    ],
     path("system/api-tokens/", include("qinglian.api.page_urls")),
 ]

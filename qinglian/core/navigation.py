@@ -67,3 +67,13 @@ def navigation_for(user, request=None) -> list[dict]:
         if matches:
             max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return [{"name": name, "entries": entries} for name, entries in sections.items()]
+
+
+def first_entry_under(user, prefix: str) -> str | None:
+    """The address of the first navigation entry this user may open under `prefix` (e.g.
+    "/task-force/"), or None."""
+    for section in navigation_for(user):
+        for entry in section["entries"]:
+            if entry["url"].startswith(prefix):
+                return entry["url"]
+    return None

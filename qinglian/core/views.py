@@ -1,11 +1,23 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from qinglian.core.navigation import first_entry_under
 
 
 @login_required
 def home(request):
     return render(request, "core/home.html", {"title": "工作台"})
+
+
+@login_required
+def section_home(request, prefix: str):
+    """A module's bare address (e.g. /task-force/): its first page this user may open, in the
+    order of the navigation; "not found" when the user may open none."""
+    url = first_entry_under(request.user, prefix)
+    if url is None:
+        raise Http404
+    return redirect(url)
 
 
 def healthz(request):
