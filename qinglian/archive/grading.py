@@ -181,6 +181,10 @@ def scheme_params(s: Scheme, as_of: date) -> dict:
         "good_min": float(s.good_min),
         "fair_min": float(s.fair_min),
         "poor_max": float(s.poor_max),
+        # the same bars in hundredths of a point (the light grade pass counts in integers)
+        "good_min_cents": float(s.good_min * 100),
+        "fair_min_cents": float(s.fair_min * 100),
+        "poor_max_cents": float(s.poor_max * 100),
     }
 
 
@@ -224,30 +228,33 @@ def graded_ids(all_kinds=None) -> list[int]:
     return [k.pk for k in all_kinds if k.graded and not k.for_units]
 
 
-def _select(
-    person_filter: str, graded_kinds: list[int], source: str | None = None, *, light: bool = False
-) -> str:
+def _select(person_filter: str, graded_kinds: list[int], *, light: bool = False) -> str:
     """person_id, score, grade, counts, basis, fingerprint — for everyone, or one person
-    (`AND c.id = %(pid)s`). `source`: a table of entries that already count (the nightly scan's
-    `scan.counting_table`) instead of the entry table. `light`: person_id, score, grade and
-    fingerprint only (no JSON built: what the nightly compares with the stored grades first)."""
+    (`AND c.id = %(pid)s`), or some (`AND c.id IN (…)`). `light`: person_id, score_cents, grade and
+    fingerprint only, in integer hundredths of a point (the same numbers exactly, several times
+    cheaper than numeric) and without JSON: what the nightly compares with the stored grades."""
     basis, counts, empty = _json_fragments()
     order = ""
-    if source and connection.vendor == "postgresql" and not light:
-        # Over the counting table (everyone at once): the rows arrive sorted by person and entry,
-        # so the aggregate appends them in that order without a sort per person (475,000 small
-        # sorts were most of the statement); the same arrays as ORDER BY x.id.
+    if connection.vendor == "postgresql" and not light:
+        # The rows arrive sorted by person and entry, so the aggregate appends them in that order
+        # without a sort per person (for everyone at once, 475,000 small sorts were most of the
+        # statement); the same arrays as ORDER BY x.id.
         basis = basis.replace(" ORDER BY x.id", "")
         order = "ORDER BY e.person_id, e.id"
     graded = in_list(graded_kinds)
     entry_filter = person_filter.replace("c.id", "e.person_id")
-    score = "ROUND(CASE WHEN 100 + COALESCE(a.total, 0) > 100 THEN 100 WHEN 100 + COALESCE(a.total, 0) < 0 THEN 0 ELSE 100 + COALESCE(a.total, 0) END, 2)"  # noqa: E501
     fingerprint = f"COALESCE(a.fingerprint, {'NULL' if connection.vendor != 'postgresql' else '0'})"
-    # Light: integer sums (hundredths of a point; the same numbers exactly), far cheaper than numeric.
-    total = "SUM(x.cents) / 100.0" if light else "SUM(x.points)"
     if light:
+        raw = "(10000 + COALESCE(a.cents, 0))"
+        score = f"(CASE WHEN {raw} > 10000 THEN 10000 WHEN {raw} < 0 THEN 0 ELSE {raw} END)"
+        unit, suffix = "_cents", "_cents"
+        points, total = "", "SUM(x.cents) AS cents"
         outputs, aggregates = "", ""
     else:
+        raw = "(100 + COALESCE(a.total, 0))"
+        score = f"ROUND(CASE WHEN {raw} > 100 THEN 100 WHEN {raw} < 0 THEN 0 ELSE {raw} END, 2)"
+        unit, suffix = "", ""
+        points, total = f"ROUND({points_sql('e')}, 2) AS points,", "SUM(x.points) AS total"
         outputs = f", {counts} AS counts, COALESCE(a.basis, {empty}) AS basis"
         aggregates = f"""
                    , SUM(CASE WHEN x.colour = 'red' THEN 1 ELSE 0 END) AS red,
@@ -256,19 +263,18 @@ def _select(
                    SUM(CASE WHEN x.colour = 'black' THEN 1 ELSE 0 END) AS black,
                    {basis} AS basis"""
     return f"""
-        SELECT c.id AS person_id, {score} AS score,
-               CASE WHEN {score} >= %(good_min)s THEN '好' WHEN {score} >= %(fair_min)s THEN '较好'
-                    WHEN {score} >= %(poor_max)s THEN '一般' ELSE '较差' END AS grade,
+        SELECT c.id AS person_id, {score} AS score{unit},
+               CASE WHEN {score} >= %(good_min{suffix})s THEN '好' WHEN {score} >= %(fair_min{suffix})s THEN '较好'
+                    WHEN {score} >= %(poor_max{suffix})s THEN '一般' ELSE '较差' END AS grade,
                {fingerprint} AS fingerprint {outputs}
         FROM {CADRE} c
         LEFT JOIN (
-            SELECT x.person_id, {total} AS total, {_fingerprint_sql()} AS fingerprint {aggregates}
+            SELECT x.person_id, {total}, {_fingerprint_sql()} AS fingerprint {aggregates}
             FROM (
-                SELECT e.id, e.person_id, e.colour, ROUND({points_sql("e")}, 2) AS points,
-                       {cents_sql("e")} AS cents
-                FROM {source or ENTRY} e
+                SELECT e.id, e.person_id, e.colour, {points} {cents_sql("e")} AS cents
+                FROM {ENTRY} e
                 WHERE e.person_id IS NOT NULL AND e.kind_id IN {graded} AND e.effective_on > %(window)s
-                  AND {"1 = 1" if source else counting_sql("e")} {entry_filter} {order}
+                  AND {counting_sql("e")} {entry_filter} {order}
             ) x
             GROUP BY x.person_id
         ) a ON a.person_id = c.id
@@ -276,10 +282,10 @@ def _select(
     """
 
 
-def _upsert(person_filter: str, values: dict, graded_kinds: list[int], source: str | None = None) -> int:
+def _upsert(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
     if not person_filter and connection.vendor == "postgresql":
-        return _refresh_all_pg(values, graded_kinds, source)
-    return _upsert_statement(person_filter, values, graded_kinds, source)
+        return _refresh_all_pg(values, graded_kinds)
+    return _upsert_statement(person_filter, values, graded_kinds)
 
 
 GRADE_SCAN_TEMP = "archive_grade_scan"
@@ -313,13 +319,14 @@ def scratch_table(prefix: str) -> tuple[str, str]:
     return prefix, "CREATE TEMPORARY TABLE"
 
 
-def _refresh_all_pg(values: dict, graded_kinds: list[int], source: str | None = None) -> int:
+def _refresh_all_pg(values: dict, graded_kinds: list[int]) -> int:
     """Everyone's grade on PostgreSQL, in scratch tables (unlogged, named for this run, dropped
     at the end; a temporary table would keep the statements that fill and read it off parallel
     workers):
 
-    1. everyone's score, grade and basis fingerprint, without building any JSON, compared with the
-       stored grades: the people whose grade differs in any of them, or who have none;
+    1. everyone's score, grade and basis fingerprint, in integers and without building any JSON,
+       compared with the stored grades: the people whose grade differs in any of them, or who
+       have none;
     2. for those people only, the whole grade (counts and basis), then one UPDATE of the rows that
        changed and one INSERT of the missing ones (NOT IN: one hashed set read before the insert).
 
@@ -330,15 +337,15 @@ def _refresh_all_pg(values: dict, graded_kinds: list[int], source: str | None = 
         pg_scan_settings(cur)
         cur.execute(
             f"""CREATE UNLOGGED TABLE {changed} AS
-                SELECT g.person_id FROM ({_select("", graded_kinds, source, light=True)}) g
+                SELECT g.person_id FROM ({_select("", graded_kinds, light=True)}) g
                 LEFT JOIN {GRADE} t ON t.person_id = g.person_id
                 WHERE t.person_id IS NULL OR t.fingerprint IS DISTINCT FROM g.fingerprint
-                   OR t.score IS DISTINCT FROM g.score OR t.grade IS DISTINCT FROM g.grade""",
+                   OR t.grade IS DISTINCT FROM g.grade OR t.score * 100 <> g.score_cents""",
             values,
         )
         cur.execute(f"ANALYZE {changed}")
         only_changed = f"AND c.id IN (SELECT person_id FROM {changed})"
-        cur.execute(f"CREATE UNLOGGED TABLE {full} AS {_select(only_changed, graded_kinds, source)}", values)
+        cur.execute(f"CREATE UNLOGGED TABLE {full} AS {_select(only_changed, graded_kinds)}", values)
         cur.execute(f"ANALYZE {full} (person_id)")
         cur.execute(
             f"""UPDATE {GRADE} t SET score = g.score, grade = g.grade, counts = g.counts, basis = g.basis,
@@ -363,13 +370,11 @@ def _refresh_all_pg(values: dict, graded_kinds: list[int], source: str | None = 
         return written
 
 
-def _upsert_statement(
-    person_filter: str, values: dict, graded_kinds: list[int], source: str | None = None
-) -> int:
+def _upsert_statement(person_filter: str, values: dict, graded_kinds: list[int]) -> int:
     sql = f"""
         INSERT INTO {GRADE} (person_id, score, grade, counts, basis, fingerprint, as_of, computed_at)
         SELECT g.person_id, g.score, g.grade, g.counts, g.basis, g.fingerprint, %(as_of)s, %(now)s
-        FROM ({_select(person_filter, graded_kinds, source)}) g
+        FROM ({_select(person_filter, graded_kinds)}) g
         WHERE true
         ON CONFLICT (person_id) DO UPDATE SET
             score = excluded.score, grade = excluded.grade, counts = excluded.counts,
@@ -399,22 +404,18 @@ def person_grade_refresh(person_id: int, as_of: date | None = None) -> PersonGra
     return PersonGrade.objects.get(person_id=person_id)
 
 
-def grades_refresh_all(as_of: date | None = None, *, source: str | None = None) -> int:
+def grades_refresh_all(as_of: date | None = None) -> int:
     """Recompute every person's grade in one statement; returns the rows written. A row whose
     score, grade and basis did not change is left alone (its `as_of`/`computed_at` stay those of
     the last change), so the nightly run writes only what moved."""
     as_of = as_of or timezone.localdate()
-    return _upsert("", _values(as_of, scheme(as_of)), graded_ids(), source)
+    return _upsert("", _values(as_of, scheme(as_of)), graded_ids())
 
 
-def grade_distribution(
-    as_of: date, *, known_on: datetime | None = None, source: str | None = None
-) -> dict[str, int]:
+def grade_distribution(as_of: date, *, known_on: datetime | None = None) -> dict[str, int]:
     """How many people would have each grade on `as_of` (as known then), without writing (backtest)."""
     values = _values(as_of, scheme(as_of, known_on))
-    sql = (
-        f"SELECT g.grade, COUNT(*) FROM ({_select('', graded_ids(), source, light=True)}) g GROUP BY g.grade"
-    )
+    sql = f"SELECT g.grade, COUNT(*) FROM ({_select('', graded_ids(), light=True)}) g GROUP BY g.grade"
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             pg_scan_settings(cur)

@@ -331,11 +331,13 @@ def _inquiry_overdue(ctx: _Ctx, person_id=None) -> list[Candidate]:
     sql = _person_entry(
         ctx, kinds=in_list([kind.pk] if kind else []), extra=flt + " AND (" + " OR ".join(terms) + ")"
     )
-    out = []
+    out, dues = [], {}
     for r in _rows(sql, ctx.values(**extra, **values), ctx):
         on = _as_date(r["effective_on"])
         days = next(d for s, d in reversed(periods) if s <= on)
-        due = workdays.add_working_days(on, days).date
+        if (on, days) not in dues:  # thousands of inquiries, a few hundred sending days
+            dues[on, days] = workdays.add_working_days(on, days).date
+        due = dues[on, days]
         out.append(Candidate("warning.inquiry_overdue", f"p{r['person_id']}:inquiry:{r['id']}", r["unit_id"],
                              r["person_id"], [r["id"]], f"谈话函询（{_fmt(on)}发出）应于{_fmt(due)}前书面回复"
                              f"（{days}个工作日），至今未回复。", dict(p) | {"reply_working_days": days}))  # fmt: skip
@@ -541,6 +543,11 @@ def _title(w: Warning, name: str, units: dict[int, Unit]) -> str:
     return f"{'提示' if w.rule == 'warning.influence_ending' else '预警'}：{who} {label}"[:200]
 
 
+# Keys looked up per query when storing: SQLite limits a statement's parameters; on PostgreSQL,
+# 26,000 keys in chunks of 500 took 53 queries and 0.4 s of the nightly scan.
+_KEY_CHUNK = {False: 500, True: 10_000}
+
+
 def store(candidates: list[Candidate], *, as_of: date) -> list[Warning]:
     """Save the candidates not yet raised (by rule and key) with their entries, audit them and open
     their to-dos; a cleared warning raised again opens again. Returns the warnings created or
@@ -551,10 +558,11 @@ def store(candidates: list[Candidate], *, as_of: date) -> list[Warning]:
     for c in candidates:
         keys[c.rule].add(c.key)
     existing, cleared = set(), {}
+    chunk = _KEY_CHUNK[connection.vendor == "postgresql"]
     for rule, ks in keys.items():
         ks = sorted(ks)
-        for i in range(0, len(ks), 500):
-            for pk, key, status in Warning.objects.filter(rule=rule, key__in=ks[i : i + 500]).values_list(
+        for i in range(0, len(ks), chunk):
+            for pk, key, status in Warning.objects.filter(rule=rule, key__in=ks[i : i + chunk]).values_list(
                 "pk", "key", "status"
             ):
                 existing.add((rule, key))
