@@ -247,13 +247,13 @@ def _select(person_filter: str, graded_kinds: list[int], *, light: bool = False)
     if light:
         raw = "(10000 + COALESCE(a.cents, 0))"
         score = f"(CASE WHEN {raw} > 10000 THEN 10000 WHEN {raw} < 0 THEN 0 ELSE {raw} END)"
-        unit, suffix = "_cents", "_cents"
+        suffix = "_cents"
         points, total = "", "SUM(x.cents) AS cents"
         outputs, aggregates = "", ""
     else:
         raw = "(100 + COALESCE(a.total, 0))"
         score = f"ROUND(CASE WHEN {raw} > 100 THEN 100 WHEN {raw} < 0 THEN 0 ELSE {raw} END, 2)"
-        unit, suffix = "", ""
+        suffix = ""
         points, total = f"ROUND({points_sql('e')}, 2) AS points,", "SUM(x.points) AS total"
         outputs = f", {counts} AS counts, COALESCE(a.basis, {empty}) AS basis"
         aggregates = f"""
@@ -263,7 +263,7 @@ def _select(person_filter: str, graded_kinds: list[int], *, light: bool = False)
                    SUM(CASE WHEN x.colour = 'black' THEN 1 ELSE 0 END) AS black,
                    {basis} AS basis"""
     return f"""
-        SELECT c.id AS person_id, {score} AS score{unit},
+        SELECT c.id AS person_id, {score} AS score{suffix},
                CASE WHEN {score} >= %(good_min{suffix})s THEN '好' WHEN {score} >= %(fair_min{suffix})s THEN '较好'
                     WHEN {score} >= %(poor_max{suffix})s THEN '一般' ELSE '较差' END AS grade,
                {fingerprint} AS fingerprint {outputs}

@@ -39,20 +39,25 @@ def register(entry: NavEntry) -> None:
         _ENTRIES.append(entry)
 
 
-def navigation_for(user, request=None) -> list[dict]:
+def _visible(user):
+    """(entry, address) of each entry this user may open, in the navigation's order."""
     from qinglian.accounts.scopes import (
         capabilities,  # the shell asks accounts; accounts never asks the shell
     )
 
     caps = capabilities(user)
-    sections: dict[str, list[dict]] = {}
     for e in sorted(_ENTRIES, key=lambda e: (_SECTIONS.get(e.section, 50), e.order, e.label)):
         if e.capability not in caps:
             continue
         try:
-            url = reverse(e.url_name)
+            yield e, reverse(e.url_name)
         except NoReverseMatch:
             continue
+
+
+def navigation_for(user, request=None) -> list[dict]:
+    sections: dict[str, list[dict]] = {}
+    for e, url in _visible(user):
         sections.setdefault(e.section, []).append(
             {"label": e.label, "url": url, "active": False, "badge": e.badge(user) if e.badge else None}
         )
@@ -71,9 +76,5 @@ def navigation_for(user, request=None) -> list[dict]:
 
 def first_entry_under(user, prefix: str) -> str | None:
     """The address of the first navigation entry this user may open under `prefix` (e.g.
-    "/task-force/"), or None."""
-    for section in navigation_for(user):
-        for entry in section["entries"]:
-            if entry["url"].startswith(prefix):
-                return entry["url"]
-    return None
+    "/task-force/"), or None. (No badges counted: they query.)"""
+    return next((url for _, url in _visible(user) if url.startswith(prefix)), None)
