@@ -160,12 +160,7 @@ def scheme_from(v: dict, citation: str = "", unsettled: bool = False) -> Scheme:
 
 def points_sql(alias: str = "e") -> str:
     """The points one entry contributes (needs the %(p_*)s and %(recent)s parameters)."""
-    a = alias
-    return (
-        f"(CASE {a}.colour WHEN 'red' THEN %(p_red)s WHEN 'blue' THEN %(p_blue)s"
-        f" WHEN 'yellow' THEN %(p_yellow)s WHEN 'black' THEN %(p_black)s ELSE 0 END)"
-        f" * (CASE WHEN {a}.effective_on > %(recent)s THEN 100 ELSE %(older_pct)s END) / 100.0"
-    )
+    return f"{cents_sql(alias)} / 100.0"
 
 
 def scheme_params(s: Scheme, as_of: date) -> dict:
