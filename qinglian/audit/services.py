@@ -69,28 +69,11 @@ def audit_record(
     `actor` is a user or None (the system, or an anonymous member of the public). The client
     address is kept only for signed-in staff; an anonymous reporter leaves no address.
     """
-    object_type, object_id, object_repr = _object_fields(obj)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         head = _locked_head()
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_name=user.get_username() if user else "",
-            role=role or (getattr(request, "active_role", "") if request is not None else ""),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            person_id=person_id,
-            unit_id=unit_id,
-            reason=reason,
-            source_ip=client_ip(request) if user else None,
-            extra=extra or {},
-            prev_hash=head.hash,
-        )
-        event.hash = compute_hash(event, head.hash)
+        event = _chained(head.seq + 1, timezone.now(), head.hash, actor=actor, action=action, obj=obj,
+                         person_id=person_id, unit_id=unit_id, reason=reason, role=role, request=request,
+                         extra=extra)  # fmt: skip
         event.save()
         AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
@@ -109,32 +92,42 @@ def audit_record_many(events: list[dict], *, batch_size: int = 2000) -> list[Aud
         seq, prev = head.seq, head.hash
         rows = []
         for e in events:
-            object_type, object_id, object_repr = _object_fields(e.get("obj"))
-            actor, request = e.get("actor"), e.get("request")
-            user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                at=now,
-                actor=user,
-                actor_name=user.get_username() if user else "",
-                role=e.get("role") or (getattr(request, "active_role", "") if request is not None else ""),
-                action=e["action"],
-                object_type=object_type,
-                object_id=object_id,
-                object_repr=object_repr,
-                person_id=e.get("person_id"),
-                unit_id=e.get("unit_id"),
-                reason=e.get("reason", ""),
-                source_ip=client_ip(request) if user else None,
-                extra=e.get("extra") or {},
-                prev_hash=prev,
-            )
-            event.hash = prev = compute_hash(event, prev)
+            event = _chained(seq, now, prev, actor=e.get("actor"), action=e["action"], obj=e.get("obj"),
+                             person_id=e.get("person_id"), unit_id=e.get("unit_id"), reason=e.get("reason", ""),
+                             role=e.get("role") or "", request=e.get("request"), extra=e.get("extra"))  # fmt: skip
+            prev = event.hash
             rows.append(event)
         AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
         AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return rows
+
+
+def _chained(seq: int, at, prev: str, *, actor, action: str, obj, person_id, unit_id, reason: str, role: str,
+             request, extra) -> AuditEvent:  # fmt: skip
+    """One event, hashed onto `prev` (not saved): the one place that decides what an event holds,
+    for `audit_record` and `audit_record_many` alike (the chain depends on it)."""
+    object_type, object_id, object_repr = _object_fields(obj)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=user,
+        actor_name=user.get_username() if user else "",
+        role=role or (getattr(request, "active_role", "") if request is not None else ""),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        person_id=person_id,
+        unit_id=unit_id,
+        reason=reason,
+        source_ip=client_ip(request) if user else None,
+        extra=extra or {},
+        prev_hash=prev,
+    )
+    event.hash = compute_hash(event, prev)
+    return event
 
 
 def audit_checkpoint() -> Checkpoint:

@@ -36,7 +36,7 @@ def _units(user, capability: str):
 def _agencies():
     from qinglian.taskforce.models import Agency
 
-    return list(Agency.objects.filter(active=True).order_by("order", "id"))
+    return list(Agency.objects.filter(active=True).select_related("unit").order_by("order", "id"))
 
 
 def _pick(rows, value):
@@ -282,8 +282,6 @@ def review_decide(request, review_id: int):
                                        reason=d["reason"], decided_by_name=d["decided_by_name"], request=request)  # fmt: skip
             except ValidationError as exc:
                 add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise PermissionDenied(str(exc)) from None
             else:
                 messages.success(request, f"已记录对{candidate.cadre.name}的联审决定")
                 return redirect("jointwork:review", r.pk)

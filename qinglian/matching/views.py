@@ -22,7 +22,6 @@ from qinglian.matching.access import (
     access_region,
     current_run_id,
     regions_q,
-    visible_persons,
 )
 from qinglian.matching.forms import DecisionForm, NoteForm, RegionForm, RunForm, SectorForm
 from qinglian.matching.models import Hit, MatchRun, SectorMapping, UnitRegion
@@ -263,6 +262,3 @@ def regions(request):
     )  # fmt: skip
     return render(request, "matching/regions.html", {"page": paginate(request, rows), "form": form},
                   status=form_status(request, form))  # fmt: skip
-
-
-__all__ = ["visible_persons"]

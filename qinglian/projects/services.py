@@ -28,7 +28,7 @@ from qinglian.audit.services import audit_record
 from qinglian.core import workdays
 from qinglian.front.filecheck import JPEG, PDF, PNG, check_files
 from qinglian.projects import rules
-from qinglian.projects.access import oversees, owns
+from qinglian.projects.access import owns
 from qinglian.projects.models import (
     AccountabilityProposal,
     DispatchItem,
@@ -616,6 +616,3 @@ def can_manage(user, unit) -> bool:
 
 def can_verify(user, unit) -> bool:
     return has_capability(user, "projects.verify") and scope(user, "projects.verify").contains(unit)
-
-
-__all__ = ["oversees", "owns"]
